@@ -1,0 +1,52 @@
+"""Every knob in one declarative list (name, default, help). Each is read from the environment as
+JIANFU_<NAME upper-cased>; README.md documents them all (a test fails when one is missing there)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: object
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "JIANFU_" + self.name.upper()
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data_dir", str(ROOT / "data"), "Folder for the warehouse versions, secrets and logs (git-ignored)."),
+    Setting("sample_dir", str(ROOT / "sample_data"), "Exports loaded automatically when no warehouse exists."),
+    Setting("timezone", "Asia/Shanghai", "Business timezone: timestamps are local time in this zone."),
+    Setting("suppress_below_n", 10, "A KPI with fewer observations is hidden (shown as n<10)."),
+    Setting("rank_below_n", 30, "A KPI with fewer observations is shown but neither coloured nor ranked."),
+    Setting("score_cap", 1.25, "Upper cap of a CityScore-style KPI score."),
+    Setting("keep_versions", 5, "How many older warehouse versions are kept for recovery."),
+    Setting("sql_time_limit_ms", 5000, "Time limit of one query in the analyst SQL console."),
+    Setting("sql_max_rows", 10000, "Row cap of the SQL console and drill-down (a notice says when it cut)."),
+    Setting("max_upload_mb", 200, "Largest export accepted by the browser upload."),
+    Setting("session_minutes", 480, "A login expires after this many minutes."),
+    Setting("lang", "zh", "Default UI language (zh or en)."),
+)
+
+
+def get(name: str):
+    for s in SETTINGS:
+        if s.name == name:
+            raw = os.environ.get(s.env)
+            if raw is None:
+                return s.default
+            return type(s.default)(raw) if not isinstance(s.default, str) else raw
+    raise KeyError(f"unknown setting {name!r}")
+
+
+def data_dir() -> Path:
+    path = Path(get("data_dir"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
