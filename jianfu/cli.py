@@ -1,33 +1,34 @@
-"""`jianfu …`: everything scriptable. Each area owns its commands in its own module (COMMANDS list);
-this file only gathers them."""
+"""`jianfu …`: everything scriptable. Each area owns its commands in its own module; this file only names them.
+Commands load lazily so that `jianfu kpis` does not pay for importing Streamlit, the importer or argon2."""
 from __future__ import annotations
 
 import importlib
 
 import click
 
-# Modules that expose COMMANDS: a list of click commands. Listed here so `jianfu --help` shows them all.
-COMMAND_MODULES = (
-    "jianfu.serve",
-    "jianfu.ingest.commands",
-    "jianfu.sample.commands",
-    "jianfu.metrics.commands",
-    "jianfu.report.commands",
-    "jianfu.access.commands",
-)
+# command name → module that defines it (in that module's COMMANDS list)
+COMMANDS = {
+    "serve": "jianfu.serve",
+    "ingest": "jianfu.ingest.commands", "imports": "jianfu.ingest.commands",
+    "undo": "jianfu.ingest.commands", "rejects": "jianfu.ingest.commands",
+    "sample": "jianfu.sample.commands",
+    "kpis": "jianfu.metrics.commands",
+    "report": "jianfu.report.commands",
+    "user": "jianfu.access.commands", "recover": "jianfu.access.commands",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module = importlib.import_module(COMMANDS[name])
+        return next(c for c in module.COMMANDS if c.name == name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """减负 Jianfu: community-reform analytics over a DuckDB warehouse."""
-
-
-for module_name in COMMAND_MODULES:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            continue  # that area is not built yet
-        raise
-    for command in module.COMMANDS:
-        main.add_command(command)

@@ -42,6 +42,10 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
+class WarehouseWriteFailed(RuntimeError):
+    """The new version could not be written (full disk, size limit); the current version is unchanged."""
+
+
 def warehouse_dir() -> Path:
     path = settings.data_dir() / "warehouse"
     path.mkdir(parents=True, exist_ok=True)
@@ -87,8 +91,9 @@ def read_connection() -> duckdb.DuckDBPyConnection:
     with _read_lock:
         con = _read_connections.get(key)
         if con is None:
-            for old in list(_read_connections):
-                _read_connections.pop(old).close()
+            # Dropped, not closed: another thread may still be querying the old version through a cursor,
+            # which keeps it open until that cursor is gone (closing it here broke their query).
+            _read_connections.clear()
             con = duckdb.connect(key, read_only=True, config=DUCKDB_CONFIG)
             _read_connections[key] = con
         return con
@@ -127,17 +132,21 @@ def write():
         final = folder / f"v{number:06d}.duckdb"
         tmp = folder / f"v{number:06d}.duckdb.tmp"
         source = current_path()
-        if source is not None:
-            shutil.copyfile(source, tmp)
-        con = duckdb.connect(str(tmp), config=DUCKDB_CONFIG)
+        con = None
         try:
+            if source is not None:
+                shutil.copyfile(source, tmp)
+            con = duckdb.connect(str(tmp), config=DUCKDB_CONFIG)
             create_schema(con)
             con.execute("begin transaction")
             try:
                 yield con
                 con.execute("commit")
             except BaseException:
-                con.execute("rollback")
+                try:
+                    con.execute("rollback")
+                except duckdb.Error:
+                    pass  # a commit that failed (full disk) has already ended the transaction
                 raise
             con.execute("checkpoint")
             con.close()
@@ -148,13 +157,19 @@ def write():
             link_tmp.symlink_to(final.name)
             os.replace(link_tmp, folder / CURRENT)
             _fsync_dir(folder)
-        except BaseException:
+        except BaseException as exc:
             try:
-                con.close()
+                if con is not None:
+                    con.close()
             except duckdb.Error:
                 pass
             for leftover in (tmp, Path(str(tmp) + ".wal")):
                 leftover.unlink(missing_ok=True)
+            if isinstance(exc, (OSError, duckdb.IOException)):
+                reason = str(exc).strip().splitlines()[0][:200]
+                raise WarehouseWriteFailed(
+                    f"the warehouse could not be written ({reason}): the disk is full or a file-size limit was "
+                    "reached; the warehouse is unchanged — free some space and try again.") from exc
             raise
         _prune(folder, keep=int(settings.get("keep_versions")))
 
@@ -180,3 +195,24 @@ def _fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def versions() -> list[Path]:
+    """Every complete version file, oldest first."""
+    return _versions(warehouse_dir())
+
+
+def restore(version: Path) -> None:
+    """Make `version` current again (`jianfu recover`), under the writers' lock so no import runs meanwhile.
+    Newer versions are renamed `*.damaged`: kept for inspection, never current or copied again."""
+    folder = warehouse_dir()
+    with open(folder / ".write.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        for newer in _versions(folder):
+            if newer.name > version.name:
+                os.replace(newer, newer.with_name(newer.name + ".damaged"))
+        link_tmp = folder / f"{CURRENT}.tmp{os.getpid()}"
+        link_tmp.unlink(missing_ok=True)
+        link_tmp.symlink_to(version.name)
+        os.replace(link_tmp, folder / CURRENT)
+        _fsync_dir(folder)

@@ -1,0 +1,65 @@
+"""What a role may see and do, as data, and the clamp that makes every query respect it.
+
+The scope is applied where queries are built (`clamp_filters` on every `Filters`, `sql_grids` for the SQL
+console's views), not only by hiding widgets: a grid_staff user who edits the URL to ask for another grid gets
+their own grids back.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from jianfu.access.users import User
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    grids: tuple[str, ...] | None  # None: every grid
+    may_see_rows: bool  # drill-down to case-level rows (personal fields masked for everyone)
+    may_run_sql: bool
+    may_export: bool
+    may_import: bool  # upload, undo and user management
+
+    @property
+    def sql_grids(self) -> tuple[str, ...] | None:
+        """The `scope=` argument of `jianfu.sandbox.run_sql`."""
+        return self.grids
+
+    def may_open(self, page: str) -> bool:
+        """Whether the page is in this user's navigation. The data page (import history, rejected rows,
+        quality samples) is street-wide and cannot be narrowed to a grid, so grid staff do not get it."""
+        return not (page == "data" and self.grids is not None)
+
+
+# role → (may_see_rows, may_run_sql, may_export, may_import); leaders see aggregates only.
+_RIGHTS = {
+    "leader": (False, False, False, False),
+    "analyst": (True, True, True, False),
+    "grid_staff": (True, True, True, False),
+    "admin": (True, True, True, True),
+}
+
+
+def scope_for(user: User) -> Scope:
+    rights = _RIGHTS[user.role]  # an unknown role is a KeyError, never a default grant
+    grids = tuple(user.grids) if user.role == "grid_staff" else None
+    if grids == ():
+        # An empty grid list must never reach a query: there it would mean "all grids".
+        raise ValueError(f"{user.name} is grid_staff without grids")
+    return Scope(user.role, grids, *rights)
+
+
+def clamp_grids(requested: tuple[str, ...], scope: Scope) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(grids to query, requested grids that were dropped). An empty result of a limited scope never means
+    "all grids": it becomes the scope's own grids."""
+    if scope.grids is None:
+        return tuple(requested), ()
+    kept = tuple(g for g in requested if g in scope.grids)
+    dropped = tuple(g for g in requested if g not in scope.grids)
+    return (kept or scope.grids), dropped
+
+
+def clamp_filters(filters, scope: Scope):
+    """The same `Filters` limited to the scope's grids (any dataclass with a `grids` field)."""
+    grids, _ = clamp_grids(tuple(filters.grids), scope)
+    return filters if grids == tuple(filters.grids) else replace(filters, grids=grids)

@@ -1,0 +1,145 @@
+"""Tables to XLSX and CSV files that open cleanly in Excel on Chinese Windows and cannot run formulas.
+
+- XLSX: the first sheet ("筛选条件" / "Filters") says what the numbers are: the filters, the date the data runs
+  to, the export time and the definition of every KPI involved; then one sheet per table.
+- CSV: UTF-8 with a byte-order mark, without which Excel reads UTF-8 as the ANSI code page (GBK) and the
+  Chinese turns to mojibake.
+- A text cell starting with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` (CSV/formula
+  injection: Excel would otherwise evaluate it), and XLSX cells are always written as text, never as formulas.
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, is_dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from jianfu.ui.i18n import code_label, default_lang, t
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+# Filters field → code kind in the string catalogue (code.<kind>.<code>); grids are shown by id.
+_FILTER_FIELDS = (("grids", None), ("teams", "team"), ("service_lines", "service_line"),
+                  ("channels", "channel"), ("centers", "center"))
+
+
+def neutralise(value):
+    """A text value that a spreadsheet would run as a formula, made inert; anything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of `frame` whose text cells and column names cannot be read as formulas."""
+    out = frame.copy()
+    out.columns = [neutralise(str(c)) for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise).astype(object)
+    return out
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    """CSV in UTF-8 with BOM and Windows line ends (so a field holding a carriage return is quoted, not split)."""
+    return neutralise_frame(_excel_ready(frame)).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def to_xlsx(frames: Mapping[str, pd.DataFrame], *, filters=None, as_of=None, kpis: Iterable = (),
+            lang: str | None = None) -> bytes:
+    """One workbook: the filter sheet first, then one sheet per entry of `frames` (sheet name → table)."""
+    lang = lang or default_lang()
+    buffer = io.BytesIO()
+    options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options},
+                        datetime_format="yyyy-mm-dd hh:mm", date_format="yyyy-mm-dd") as writer:
+        _filter_sheet(writer, filters, as_of, list(kpis), lang)
+        used = {t("export.filter_sheet", lang)}
+        for name, frame in frames.items():
+            sheet = _sheet_name(name, used)
+            table = neutralise_frame(_excel_ready(frame))
+            table.to_excel(writer, sheet_name=sheet, index=False)
+            _fit_columns(writer.sheets[sheet], table)
+    return buffer.getvalue()
+
+
+def filter_rows(filters, as_of, lang: str) -> list[tuple[str, str]]:
+    """(label, value) lines describing the filters, in `lang`."""
+    values = asdict(filters) if is_dataclass(filters) else dict(filters or {})
+    everything = t("export.all", lang)
+    rows = []
+    if values.get("start") is not None:
+        rows.append((t("export.window", lang), f"{values['start']} – {values['end']}"))
+    for name, kind in _FILTER_FIELDS:
+        codes = values.get(name) or ()
+        shown = ", ".join(code_label(kind, c, lang) if kind else str(c) for c in codes) or everything
+        rows.append((t(f"export.filter_{name}", lang), shown))
+    rows.append((t("export.data_as_of", lang), str(as_of)[:16] if as_of is not None else "—"))
+    rows.append((t("export.exported_at", lang), datetime.now().strftime("%Y-%m-%d %H:%M")))
+    return rows
+
+
+def kpi_rows(kpis: Iterable, lang: str) -> pd.DataFrame:
+    """The definitions of the KPIs behind an exported table, one row per KPI."""
+    rows = []
+    for kpi in kpis:
+        target = getattr(kpi, "target", None)
+        rows.append({
+            t("export.kpi_id", lang): kpi.id,
+            t("export.kpi_label", lang): kpi.label(lang),
+            t("export.kpi_description", lang): kpi.description(lang),
+            t("export.kpi_formula", lang): getattr(kpi, "formula", "") or "",
+            t("export.kpi_unit", lang): getattr(kpi, "unit", "") or "",
+            t("export.kpi_direction", lang): getattr(kpi, "direction", "") or "",
+            t("export.kpi_target", lang): "" if target is None else target,
+            t("export.kpi_inputs", lang): ", ".join(getattr(kpi, "inputs", ()) or ()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _filter_sheet(writer: pd.ExcelWriter, filters, as_of, kpis: list, lang: str) -> None:
+    sheet_name = t("export.filter_sheet", lang)
+    lines = pd.DataFrame(filter_rows(filters, as_of, lang), columns=[t("export.item", lang), t("export.value", lang)])
+    neutralise_frame(lines).to_excel(writer, sheet_name=sheet_name, index=False)
+    sheet = writer.sheets[sheet_name]
+    sheet.set_column(0, 0, 16)
+    sheet.set_column(1, 1, 40)
+    if kpis:
+        start_row = len(lines) + 2
+        sheet.write_string(start_row, 0, t("export.kpi_definitions", lang))
+        neutralise_frame(kpi_rows(kpis, lang)).to_excel(writer, sheet_name=sheet_name, index=False,
+                                                        startrow=start_row + 1)
+        sheet.set_column(2, 7, 30)
+
+
+def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """Excel has no timezones and no list cells: drop the zone (times are local already), join lists."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if isinstance(series.dtype, pd.DatetimeTZDtype):
+            out[column] = series.dt.tz_localize(None)
+        elif series.dtype == object and series.map(lambda v: isinstance(v, (list, tuple))).any():
+            out[column] = series.map(lambda v: "、".join(map(str, v)) if isinstance(v, (list, tuple)) else v)
+    return out
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique within the workbook."""
+    base = _SHEET_NAME_BAD.sub("_", str(name)).strip("'")[:31] or "data"
+    candidate, number = base, 2
+    while candidate.lower() in {u.lower() for u in used}:
+        suffix = f" ({number})"
+        candidate, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(candidate)
+    return candidate
+
+
+def _fit_columns(sheet, frame: pd.DataFrame) -> None:
+    for index, column in enumerate(frame.columns):
+        sample = frame[column].head(200).map(lambda v: "" if v is None else str(v))
+        widest = max([len(str(column)), *sample.map(len).tolist()]) if len(frame) else len(str(column))
+        sheet.set_column(index, index, min(max(widest * 1.6, 8), 60))

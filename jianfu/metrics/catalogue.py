@@ -1,0 +1,209 @@
+"""The KPI catalogue (catalogue.toml) as validated, ordered data: `load_catalogue()["on_time_rate"]` is a Kpi.
+
+Validation collects every problem and raises one CatalogueError listing them, so a broken edit is fixed in one
+pass: unknown unit/direction/pillar/kind, a missing label or description, an input that is not a canonical
+table.column, a query whose SQL file is missing or undeclared, a duplicate id.
+"""
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from jianfu.schema import TABLES
+from jianfu.settings import ROOT
+
+CATALOGUE_FILE = Path(__file__).resolve().parent / "catalogue.toml"
+QUERY_DIR = ROOT / "queries"
+
+UNITS = ("ratio", "count", "days", "hours", "per_1000", "index", "score", "per_worker_week")
+DIRECTIONS = ("up", "down", "context")
+PILLARS = ("gov", "resident", "micro", "burden", "composite")
+TARGET_SOURCES = ("policy", "baseline")
+# kind -> the parts its query must return as columns named <kpi_id>__<part> (see README.md).
+KIND_PARTS: dict[str, tuple[str, ...]] = {
+    "count": ("value",),
+    "sum": ("value", "n"),
+    "stock": ("value", "n"),
+    "pace": ("num", "den"),
+    "proportion": ("num", "den"),
+    "rate_per_1000": ("num", "den"),
+    "share": ("num", "den"),
+    "reduction": ("num", "den"),
+    "weighted_proportion": ("num", "den", "sumw2", "n"),
+    "weighted_mean": ("num", "den", "sumw2", "sumwx2", "n"),
+    "ratio": ("num", "den", "n", "syy", "sxx", "sxy"),
+    "mean": ("value", "n", "sd"),
+    "median": ("value", "n"),
+    "quantile": ("value", "n"),
+    "drivers": (),  # computed by the query's reducer from rows
+    "composite": (),  # computed from the other KPIs' scores
+}
+# Filter dimensions a query may support (Filters fields map onto the first five).
+DIMENSIONS = ("grid_id", "team", "service_line", "channel", "center", "matter")
+TEXT_FIELDS = ("label_zh", "label_en", "description_zh", "description_en", "formula_zh", "formula_en")
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Kpi:
+    id: str
+    label_zh: str
+    label_en: str
+    description_zh: str
+    description_en: str
+    formula_zh: str
+    formula_en: str
+    unit: str
+    direction: str
+    pillar: str
+    kind: str
+    target: float | None
+    target_source: str | None
+    inputs: tuple[str, ...]
+    query: str | None  # path under the repo, e.g. "queries/kpi_cases.sql"
+    query_name: str | None  # e.g. "kpi_cases"
+    dims: tuple[str, ...]
+    reducer: str | None
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def description(self, lang: str = "zh") -> str:
+        return self.description_zh if lang == "zh" else self.description_en
+
+    def formula(self, lang: str = "zh") -> str:
+        return self.formula_zh if lang == "zh" else self.formula_en
+
+    @property
+    def scored(self) -> bool:
+        return self.direction != "context" and self.kind != "composite"
+
+
+@dataclass(frozen=True)
+class Catalogue(Mapping):
+    """KPIs by id, in catalogue order; `baseline` is the (start, end) of the baseline period."""
+    kpis: dict[str, Kpi]
+    baseline: tuple[date, date]
+    baseline_label_zh: str
+    baseline_label_en: str
+
+    def __getitem__(self, kpi_id: str) -> Kpi:
+        try:
+            return self.kpis[kpi_id]
+        except KeyError:
+            raise KeyError(f"unknown KPI {kpi_id!r}") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.kpis)
+
+    def __len__(self) -> int:
+        return len(self.kpis)
+
+    def by_pillar(self, pillar: str) -> list[Kpi]:
+        return [k for k in self.kpis.values() if k.pillar == pillar]
+
+
+def _check_input(kpi_id: str, spec: str, problems: list[str]) -> None:
+    table, _, column = spec.partition(".")
+    if table not in TABLES or column not in TABLES[table].column_names:
+        problems.append(f"{kpi_id}: input {spec!r} is not a canonical table.column (jianfu/schema.py)")
+
+
+def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi | None:
+    kpi_id = raw.get("id")
+    if not kpi_id or not isinstance(kpi_id, str) or not kpi_id.isidentifier() or kpi_id.lower() != kpi_id:
+        problems.append(f"a KPI has a missing or invalid id: {kpi_id!r}")
+        return None
+    for name in TEXT_FIELDS:
+        if not str(raw.get(name, "")).strip():
+            problems.append(f"{kpi_id}: missing {name}")
+    for name, allowed in (("unit", UNITS), ("direction", DIRECTIONS), ("pillar", PILLARS), ("kind", KIND_PARTS)):
+        if raw.get(name) not in allowed:
+            problems.append(f"{kpi_id}: unknown {name} {raw.get(name)!r} (allowed: {', '.join(allowed)})")
+    target, source = raw.get("target"), raw.get("target_source")
+    if source is not None and source not in TARGET_SOURCES:
+        problems.append(f"{kpi_id}: unknown target_source {source!r} (allowed: policy, baseline)")
+    if (target is not None) != (source == "policy"):
+        problems.append(f"{kpi_id}: a target needs target_source = \"policy\" and a policy target needs a target")
+    if source is not None and raw.get("direction") == "context":
+        problems.append(f"{kpi_id}: a context KPI has no target")
+    for spec in raw.get("inputs", []):
+        _check_input(kpi_id, spec, problems)
+    query_name = raw.get("query")
+    query_path, dims, reducer = None, (), None
+    if raw.get("kind") == "composite":
+        if query_name:
+            problems.append(f"{kpi_id}: a composite KPI has no query")
+    elif not query_name:
+        problems.append(f"{kpi_id}: missing query")
+    elif query_name not in queries:
+        problems.append(f"{kpi_id}: query {query_name!r} is not declared under [query.{query_name}]")
+    else:
+        query_path = f"queries/{query_name}.sql"
+        if not (QUERY_DIR / f"{query_name}.sql").is_file():
+            problems.append(f"{kpi_id}: query file {query_path} is missing")
+        dims = tuple(queries[query_name].get("dims", ()))
+        reducer = queries[query_name].get("reducer")
+        if (raw.get("kind") == "drivers") != (reducer is not None):
+            problems.append(f"{kpi_id}: kind 'drivers' goes with a query that has a reducer, and only it")
+    try:
+        target_value = float(target) if target is not None else None
+    except (TypeError, ValueError):
+        problems.append(f"{kpi_id}: target {target!r} is not a number")
+        target_value = None
+    return Kpi(
+        id=kpi_id, **{name: str(raw.get(name, "")) for name in TEXT_FIELDS},
+        unit=raw.get("unit"), direction=raw.get("direction"), pillar=raw.get("pillar"), kind=raw.get("kind"),
+        target=target_value, target_source=source, inputs=tuple(raw.get("inputs", ())),
+        query=query_path, query_name=query_name or None, dims=dims, reducer=reducer,
+    )
+
+
+def parse_catalogue(raw: dict) -> Catalogue:
+    problems: list[str] = []
+    queries = raw.get("query", {})
+    for name, spec in queries.items():
+        unknown = [d for d in spec.get("dims", []) if d not in DIMENSIONS]
+        if unknown:
+            problems.append(f"query {name}: unknown dims {unknown} (allowed: {', '.join(DIMENSIONS)})")
+    kpis: dict[str, Kpi] = {}
+    for entry in raw.get("kpi", []):
+        kpi = _parse_kpi(entry, queries, problems)
+        if kpi is None:
+            continue
+        if kpi.id in kpis:
+            problems.append(f"{kpi.id}: defined twice")
+        kpis[kpi.id] = kpi
+    base = raw.get("baseline", {})
+    start, end = base.get("start"), base.get("end")
+    if not isinstance(start, date) or not isinstance(end, date) or end < start:
+        problems.append("[baseline] needs start and end dates with start ≤ end")
+    if not kpis:
+        problems.append("the catalogue defines no KPI")
+    if problems:
+        raise CatalogueError("KPI catalogue is invalid:\n  - " + "\n  - ".join(problems))
+    return Catalogue(kpis, (start, end), base.get("label_zh", ""), base.get("label_en", ""))
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
+    """The validated catalogue (the shipped one unless a path is given)."""
+    if path is None:
+        return _default_catalogue()
+    try:
+        with open(path, "rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{Path(path).name} is not valid TOML: {exc}") from None
+    return parse_catalogue(raw)
+
+
+@lru_cache(maxsize=1)
+def _default_catalogue() -> Catalogue:
+    return load_catalogue(CATALOGUE_FILE)

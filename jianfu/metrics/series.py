@@ -1,0 +1,130 @@
+"""Trends and comparisons across units, the two views KPIS.md asks for instead of two-point comparisons and
+league tables: kpi_series (an XmR control chart over months/weeks/quarters) and compute_by (one row per grid,
+team, service line or channel with funnel-plot limits around the overall value)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+
+from jianfu.metrics import stats
+from jianfu.metrics.catalogue import Catalogue, load_catalogue
+from jianfu.metrics.engine import Period, check_split, evaluate
+from jianfu.metrics.estimates import hidden, suppression_flags
+from jianfu.metrics.filters import add_months, month_end
+from jianfu.metrics.results import coverage_start
+from jianfu.metrics.sql import data_coverage
+
+GRAINS = ("week", "month", "quarter")
+SERIES_COLUMNS = ["period_start", "period_end", "value", "numerator", "denominator", "n", "mean", "ucl", "lcl",
+                  "signal", "signal_rule", "suppressed", "partial"]
+BY_COLUMNS = ["group", "value", "numerator", "denominator", "n", "effective_n", "ci_low", "ci_high",
+              "funnel_centre", "lo95", "hi95", "lo998", "hi998", "outside_95", "outside_998", "suppressed",
+              "not_rankable"]
+# Kinds whose funnel limits follow from the overall value and n (a proportion's spread is √(p(1−p)), a mean's
+# the overall standard deviation), with the range the limits are clipped to.
+FUNNEL_KINDS = {"proportion": (0.0, 1.0), "rate_per_1000": (0.0, 1000.0), "weighted_proportion": (0.0, 1.0),
+                "mean": None, "weighted_mean": None}
+
+
+def series_periods(end: date, grain: str, count: int) -> list[Period]:
+    """`count` whole periods of the grain, the last one containing `end`."""
+    if grain == "month":
+        first = add_months(end.replace(day=1), -(count - 1))
+        starts = [add_months(first, i) for i in range(count)]
+        return [Period(s.isoformat(), s, month_end(s.year, s.month)) for s in starts]
+    if grain == "quarter":
+        last = date(end.year, 3 * ((end.month - 1) // 3) + 1, 1)
+        starts = [add_months(last, -3 * i) for i in reversed(range(count))]
+        return [Period(s.isoformat(), s, add_months(s, 3) - timedelta(days=1)) for s in starts]
+    if grain == "week":
+        last = end - timedelta(days=end.weekday())  # weeks start on Monday
+        starts = [last - timedelta(weeks=i) for i in reversed(range(count))]
+        return [Period(s.isoformat(), s, s + timedelta(days=6)) for s in starts]
+    raise ValueError(f"unknown grain {grain!r} (choose one of: {', '.join(GRAINS)})")
+
+
+def _plottable(cat: Catalogue, kpi_id: str):
+    kpi = cat[kpi_id]
+    if kpi.kind in ("composite", "drivers"):
+        raise ValueError(f"{kpi_id} is not a single number per period and has no series or breakdown")
+    return kpi
+
+
+def kpi_series(con, kpi_id: str, filters, grain: str = "month", periods: int = 24,
+               *, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """The KPI per period for the `periods` periods ending with the one containing filters.end, with XmR
+    limits (mean ± 2.66 × mean moving range) and signals. Suppressed (n < 10) and partial periods (reaching
+    past the end of the data or starting before its beginning) are shown but left out of the limits. A KPI with
+    missing inputs gives an empty frame."""
+    cat = catalogue or load_catalogue()
+    kpi = _plottable(cat, kpi_id)
+    filters.validate(con)
+    data_from, as_of = data_coverage(con)
+    covered_from = coverage_start(data_from)
+    chosen = series_periods(filters.end, grain, periods)
+    evaluation = evaluate(con, cat, [kpi], filters, chosen, as_of)
+    if evaluation.missing[kpi_id]:
+        return pd.DataFrame(columns=SERIES_COLUMNS)
+    rows = []
+    for period in chosen:
+        est = evaluation.get(kpi_id, period.key)
+        suppressed = "suppressed" in suppression_flags(kpi.kind, est)
+        rows.append({"period_start": period.start, "period_end": period.end,
+                     "value": None if suppressed else est.value, "numerator": est.numerator,
+                     "denominator": est.denominator, "n": est.n, "suppressed": suppressed,
+                     "partial": period.is_partial(as_of) or (covered_from is not None
+                                                              and period.start < covered_from)})
+    frame = pd.DataFrame(rows)
+    usable = [None if r["partial"] else r["value"] for r in rows]
+    mean, ucl, lcl, rules = stats.xmr(usable)
+    frame["mean"], frame["ucl"], frame["lcl"] = mean, ucl, lcl
+    frame["signal_rule"] = rules
+    frame["signal"] = frame["signal_rule"] != ""
+    return frame[SERIES_COLUMNS]
+
+
+def compute_by(con, kpi_id: str, filters, by: str, *, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """One row per value of `by` ('grid_id', 'team', 'service_line', 'channel', also 'center', 'matter') for the
+    window, with the interval and funnel limits (95%, 99.8%) at that group's n around the overall value."""
+    cat = catalogue or load_catalogue()
+    kpi = _plottable(cat, kpi_id)
+    check_split(kpi, by)
+    filters.validate(con)
+    as_of = data_coverage(con)[1]
+    current = [Period("current", filters.start, filters.end)]
+    overall = evaluate(con, cat, [kpi], filters, current, as_of)
+    if overall.missing[kpi_id]:
+        return pd.DataFrame(columns=BY_COLUMNS)
+    split = evaluate(con, cat, [kpi], filters, current, as_of, by=by)
+    centre_est = overall.get(kpi_id, "current")
+    rows = []
+    for group in split.groups(kpi_id, "current"):
+        est = split.get(kpi_id, "current", group)
+        flags = suppression_flags(kpi.kind, est)
+        if "suppressed" in flags:
+            est = hidden(est)
+        row = {"group": group, "value": est.value, "numerator": est.numerator, "denominator": est.denominator,
+               "n": est.n, "effective_n": est.effective_n, "ci_low": est.ci_low, "ci_high": est.ci_high,
+               "suppressed": "suppressed" in flags, "not_rankable": "not_rankable" in flags}
+        row.update(_funnel(kpi.kind, centre_est, est))
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=BY_COLUMNS)
+    return frame.sort_values("group", key=lambda s: s.astype(str), na_position="last").reset_index(drop=True)
+
+
+def _funnel(kind, centre, est) -> dict:
+    empty = {"funnel_centre": None, "lo95": None, "hi95": None, "lo998": None, "hi998": None,
+             "outside_95": False, "outside_998": False}
+    n = est.effective_n if est.effective_n is not None else est.n
+    if kind not in FUNNEL_KINDS or centre.value is None or centre.sd is None or not n:
+        return empty
+    clip = FUNNEL_KINDS[kind]
+    out = {"funnel_centre": centre.value}
+    for name, level in stats.FUNNEL_LEVELS.items():
+        low, high = stats.funnel_limits(centre.value, n, centre.sd, level)
+        if clip:
+            low, high = max(low, clip[0]), min(high, clip[1])
+        out[f"lo{name}"], out[f"hi{name}"] = low, high
+        out[f"outside_{name}"] = est.value is not None and not (low <= est.value <= high)
+    return out

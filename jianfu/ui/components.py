@@ -1,0 +1,171 @@
+"""Small building blocks every page shares: the page header, KPI cards, small-n and empty-state notes.
+
+Components format through `format` and label through `i18n`; they never compute a number themselves: values,
+comparisons, scores, flags and signals all come from the engine's `KpiResult` and `kpi_series`.
+"""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from jianfu.ui import data, format, routing
+from jianfu.ui.i18n import code_label, current_lang, t
+
+PRINT_PARAM = "print"
+SPARKLINE_MONTHS = 12
+
+
+def print_mode() -> bool:
+    """True for the print-friendly view (`?print=1`): no sidebar, no navigation, cards laid out for paper."""
+    return st.query_params.get(PRINT_PARAM) == "1"
+
+
+def page_header(title_key: str, intro_key: str | None = None) -> None:
+    """The page title, its one-line purpose, and the date the data runs to (数据截至). Every page calls this
+    first: it also makes sure the run went through the router (routing.py)."""
+    routing.ensure_routed()
+    st.title(t(title_key))
+    as_of = data.data_as_of() if data.has_warehouse() else None
+    line = t("common.data_as_of", date=format.day(as_of)) if as_of is not None else t("common.no_data_yet")
+    st.caption(f"{t(intro_key)} · {line}" if intro_key else line)
+
+
+def require_warehouse() -> None:
+    """Stop the page with a pointer to the data page when nothing has been imported yet."""
+    if not data.has_warehouse():
+        st.info(t("common.no_warehouse"), icon=":material/upload_file:")
+        st.stop()
+
+
+def _delta_color(kpi, result) -> str:
+    """Colour a change only when the KPI has a direction and enough observations to be ranked."""
+    if kpi.direction not in ("up", "down") or "not_rankable" in result.flags:
+        return "off"
+    return "normal" if kpi.direction == "up" else "inverse"
+
+
+def latest_signal(series: pd.DataFrame | None) -> str | None:
+    """The control-chart rule the latest complete period breaks ('outside_limits', 'run_of_7'), '' for
+    common-cause variation, None when there is no chart."""
+    if series is None or series.empty or series["mean"].isna().all():
+        return None
+    complete = series[~series["partial"].astype(bool)]
+    return str(complete["signal_rule"].iloc[-1]) if not complete.empty else None
+
+
+def kpi_card(kpi, result, series: pd.DataFrame | None = None) -> None:
+    """One KPI: value (or n<10), n, change vs the previous period and last year, sparkline, target status and
+    the control-chart signal of the latest period. `series` is `data.series(kpi.id, filters)`."""
+    lang = current_lang()
+    with st.container(border=True):
+        if "missing_input" in result.flags:
+            st.metric(kpi.label(lang), format.DASH, help=kpi.description(lang))
+            st.caption(t("kpi.missing_inputs", inputs=", ".join(m.rpartition(" ")[2] for m in result.missing)))
+            return
+        suppressed = "suppressed" in result.flags
+        values = series["value"].dropna().tolist() if series is not None else []
+        st.metric(
+            kpi.label(lang),
+            format.suppressed_text() if suppressed else format.value(result.value, kpi.unit),
+            delta=None if suppressed else format.change(result.value, result.previous, kpi.unit),
+            delta_color=_delta_color(kpi, result),
+            delta_description=t("kpi.vs_previous"),
+            help=kpi.description(lang),
+            chart_data=values if len(values) > 1 else None,
+        )
+        details = [format.n_text(result.n)]
+        year_change = None if suppressed else format.change(result.value, result.last_year, kpi.unit)
+        if year_change:
+            details.append(t("kpi.vs_last_year", change=year_change))
+        st.caption(" · ".join(details))
+        _status_badges(kpi, result, series)
+
+
+def _status_badges(kpi, result, series) -> None:
+    badges = []
+    if result.score is not None and "suppressed" not in result.flags:
+        met = result.score >= 1
+        if kpi.target_source == "policy":
+            text = t("kpi.target_met" if met else "kpi.target_missed", target=format.value(kpi.target, kpi.unit))
+        else:
+            text = t("kpi.baseline_better" if met else "kpi.baseline_worse",
+                     value=format.value(result.reference, kpi.unit))
+        badges.append((text, "green" if met else "orange"))
+    signal = latest_signal(series)
+    if signal:
+        badges.append((t(f"kpi.signal_{signal}"), "violet"))
+    elif signal is not None:
+        badges.append((t("kpi.common_cause"), "gray"))
+    for flag in ("partial_period", "not_rankable", "unfiltered"):
+        if flag in result.flags:
+            badges.append((t(f"kpi.flag_{flag}"), "blue" if flag == "partial_period" else "gray"))
+    if badges:
+        st.markdown(" ".join(f":{colour}-badge[{text}]" for text, colour in badges))
+
+
+def kpi_grid(ids: list[str], filters, columns: int = 4) -> dict:
+    """Cards for the KPIs in `ids` that the catalogue knows, `columns` per row, each with a 12-month sparkline
+    and control-chart signal. Returns the engine's results for the page to reuse."""
+    catalogue = data.catalogue()
+    ids = [kpi_id for kpi_id in ids if kpi_id in catalogue]
+    results = data.kpis(filters, ids)
+    for start in range(0, len(ids), columns):
+        for column, kpi_id in zip(st.columns(columns), ids[start:start + columns]):
+            with column:
+                kpi_card(catalogue[kpi_id], results[kpi_id], data.series(kpi_id, filters, periods=SPARKLINE_MONTHS))
+    return results
+
+
+def breakdown(ids: list[str], filters, by: str) -> pd.DataFrame:
+    """The KPIs in `ids` split by `by` (the engine's `compute_by`), stacked long for a grouped bar chart:
+    group (labelled), kpi (label), value, n. Suppressed groups are left out (their value is hidden)."""
+    catalogue = data.catalogue()
+    lang = current_lang()
+    parts = []
+    for kpi_id in [i for i in ids if i in catalogue]:
+        frame = data.by(kpi_id, filters, by=by)
+        frame = frame[~frame["suppressed"].astype(bool) & frame["value"].notna()]
+        parts.append(pd.DataFrame({"group": frame["group"], "kpi": catalogue[kpi_id].label(lang),
+                                   "value": frame["value"], "n": frame["n"]}))
+    if not parts:
+        return pd.DataFrame(columns=["group", "kpi", "value", "n"])
+    long = pd.concat(parts, ignore_index=True)
+    kind = {"grid_id": None, "team": "team", "service_line": "service_line", "channel": "channel"}.get(by)
+    if by == "grid_id":
+        grids = data.filter_options().grids
+        long["group"] = [grids.get(g, g) for g in long["group"]]
+    elif kind:
+        long = with_labels(long, {"group": kind})
+    return long
+
+
+def with_labels(frame: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """A copy with code columns replaced by their labels ({column: code kind}, e.g. {"team": "team"})."""
+    out = frame.copy()
+    for column, kind in kinds.items():
+        out[column] = [code_label(kind, code) for code in out[column]]
+    return out
+
+
+def small_n_note() -> None:
+    """Explain the small-numbers rule under a table or chart that may hide or grey out groups."""
+    st.caption(t("common.small_n_note", suppress=format.suppress_below_n(), rank=format.rank_below_n()))
+
+
+def empty_state(message_key: str = "common.empty_filters") -> None:
+    """The message shown instead of a chart or table when the filters match nothing."""
+    st.info(t(message_key), icon=":material/filter_alt_off:")
+
+
+def nothing_matches(filters, *counts: str) -> bool:
+    """True when the window and filters match no rows of the given kinds ('cases', 'ratings', 'responses');
+    the page then shows `empty_state()` and stops instead of drawing empty cards."""
+    activity = data.query("page_window_activity", filters)
+    return int(activity[list(counts or ("cases", "ratings", "responses"))].sum(axis=1).iloc[0]) == 0
+
+
+def is_empty(frame: pd.DataFrame | None, count_column: str | None = None) -> bool:
+    """True when a result has no rows (or only zero counts): the caller shows `empty_state()` instead."""
+    if frame is None or frame.empty:
+        return True
+    return bool(count_column) and float(pd.to_numeric(frame[count_column]).fillna(0).sum()) == 0

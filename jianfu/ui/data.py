@@ -1,0 +1,144 @@
+"""Cached access to the warehouse for pages: every engine call and page query goes through here.
+
+Caches are keyed on `warehouse.version_key()`, so an import (which repoints the warehouse to a new version)
+makes every page recompute, and on the filters, so two users with different filters never share a result.
+One connection per process (st.cache_resource); each call takes its own `.cursor()` (STACK.md: a connection
+shared by threads gives wrong results).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from jianfu import calendar, metrics, warehouse
+from jianfu.access.login import current_scope
+from jianfu.access.scope import clamp_filters
+from jianfu.metrics.sql import query_parameters, query_text, run_query
+from jianfu.ui.filter_params import FilterOptions
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(version: str):
+    return warehouse.read_connection()
+
+
+def connection():
+    """This process's read-only warehouse connection; take `.cursor()` per query (STACK.md)."""
+    return _connection(warehouse.version_key())
+
+
+def has_warehouse() -> bool:
+    return warehouse.current_path() is not None
+
+
+def sql_text(name: str) -> str:
+    """The text of `queries/<name>.sql` (also shown on the metric catalogue page)."""
+    return query_text(name)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _query(version: str, name: str, params: dict) -> pd.DataFrame:
+    if "workday_cum" in query_parameters(name):  # working days: bound here, too long for a cache key
+        params = {**params, **calendar.sql_params()}
+    return run_query(connection(), name, params)
+
+
+def scoped(filters):
+    """The filters narrowed to the logged-in user's grids (SECURITY.md): applied here, under every page, so
+    no page or URL can ask for another grid."""
+    return clamp_filters(filters, current_scope())
+
+
+def query(name: str, filters=None, **params) -> pd.DataFrame:
+    """Run `queries/<name>.sql` with the filters' parameters (`Filters.to_params()`: `$start`,
+    `$end_exclusive`, `$grids` …) and any extra ones; only those the SQL mentions are bound. A query without
+    filters is street-wide: a user limited to grids may not run it."""
+    if filters is None and current_scope().grids is not None:
+        raise PermissionError(f"{name} cannot be limited to grids")
+    bound = {**(scoped(filters).to_params() if filters is not None else {}), **params}
+    return _query(warehouse.version_key(), name, bound)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _kpis(version: str, filters, ids: tuple[str, ...] | None) -> dict:
+    return metrics.compute_kpis(connection(), filters, ids=list(ids) if ids else None)
+
+
+def kpis(filters, ids=None) -> dict:
+    """{kpi_id: KpiResult} for the filters (all KPIs when `ids` is None)."""
+    return _kpis(warehouse.version_key(), scoped(filters), tuple(ids) if ids else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _series(version: str, kpi_id: str, filters, grain: str, periods: int) -> pd.DataFrame:
+    return metrics.kpi_series(connection(), kpi_id, filters, grain=grain, periods=periods)
+
+
+def series(kpi_id: str, filters, grain: str = "month", periods: int = 24) -> pd.DataFrame:
+    """The KPI for the `periods` periods up to the one holding the window's end, with XmR limits and signals
+    (the engine's `kpi_series`: period_start, value, n, mean, ucl, lcl, signal, signal_rule, partial …)."""
+    return _series(warehouse.version_key(), kpi_id, scoped(filters), grain, periods)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _by(version: str, kpi_id: str, filters, by: str) -> pd.DataFrame:
+    return metrics.compute_by(connection(), kpi_id, filters, by=by)
+
+
+def by(kpi_id: str, filters, by: str) -> pd.DataFrame:
+    """The KPI per group (`grid_id`, `team`, `service_line`, `channel`) with funnel limits."""
+    return _by(warehouse.version_key(), kpi_id, scoped(filters), by)
+
+
+def composite(filters) -> dict:
+    """The composite score of the window (the engine's `city_score`: overall, pillars, top and bottom KPIs) with
+    each pillar's composite over the previous window, for the overview's change column."""
+    current = kpis(filters)
+    previous = metrics.composite_scores(kpis(filters.previous()), catalogue())
+    city = current["city_score"]
+    return {**city.detail, "value": city.value, "previous": city.previous,
+            "pillars_previous": previous["pillars"], "results": current}
+
+
+@st.cache_resource(show_spinner=False)
+def catalogue():
+    """The KPI catalogue (definitions do not change while the app runs)."""
+    return metrics.load_catalogue()
+
+
+@st.cache_data(show_spinner=False)
+def _data_as_of(version: str):
+    return metrics.data_as_of(connection())
+
+
+def data_as_of():
+    """The latest business timestamp in the warehouse, or None when it is empty."""
+    return _data_as_of(warehouse.version_key())
+
+
+@st.cache_data(show_spinner=False)
+def _filter_options(version: str) -> FilterOptions:
+    rows = run_query(connection(), "page_filter_options", {})
+    as_of = metrics.data_as_of(connection())
+    grouped: dict[str, dict[str, str]] = {}
+    for dimension, code, label in rows.itertuples(index=False):
+        grouped.setdefault(dimension, {})[code] = label if isinstance(label, str) and label else code
+    return FilterOptions(
+        as_of=as_of.date() if as_of is not None else date.today(),
+        grids=grouped.get("grid", {}),
+        teams=tuple(grouped.get("team", {})),
+        service_lines=tuple(grouped.get("service_line", {})),
+        channels=tuple(grouped.get("channel", {})),
+    )
+
+
+def filter_options() -> FilterOptions:
+    """The codes the filter bar offers (only the user's own grids) and the date the presets count back from."""
+    options = _filter_options(warehouse.version_key())
+    grids = current_scope().grids
+    if grids is None:
+        return options
+    return replace(options, grids={code: name for code, name in options.grids.items() if code in grids})

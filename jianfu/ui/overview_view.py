@@ -1,0 +1,87 @@
+"""The overview page's pieces: the composite row, KPI cards by pillar, top and bottom KPIs, the print link."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
+import streamlit as st
+
+from jianfu.ui import charts, components, data, format
+from jianfu.ui.i18n import code_label, current_lang, t
+
+PILLARS = ("gov", "resident", "micro", "burden")
+# The headline KPIs a leadership meeting reads, per pillar; every KPI is on its own page and in the catalogue.
+HEADLINE = {
+    "gov": ["on_time_rate", "cycle_time", "online_rate", "one_visit_rate", "good_rating_rate", "bad_per_1000"],
+    "resident": ["response_rate", "resolution_rate", "satisfaction_rate", "satisfaction_index"],
+    "micro": ["vote_turnout", "project_on_time", "project_acceptance", "partner_hours"],
+    "burden": ["ledger_reduction", "burden_hours", "hours_saved", "admin_time_share"],
+}
+
+
+def composite_row(composite: dict) -> None:
+    """The composite score and the four pillar scores, each with its change vs the previous window."""
+    columns = st.columns(1 + len(PILLARS))
+    with columns[0], st.container(border=True):
+        st.metric(t("overview.composite"), format.score(composite["value"]),
+                  delta=_score_change(composite["value"], composite["previous"]),
+                  delta_description=t("kpi.vs_previous"), help=t("overview.composite_help"))
+    for column, pillar in zip(columns[1:], PILLARS):
+        value = composite["pillars"].get(pillar)
+        with column, st.container(border=True):
+            st.metric(code_label("pillar", pillar), format.score(value),
+                      delta=_score_change(value, composite["pillars_previous"].get(pillar)),
+                      delta_description=t("kpi.vs_previous"))
+    st.caption(t("overview.composite_caption", n=composite["n"]))
+
+
+def _score_change(value, previous) -> str | None:
+    if value is None or previous is None:
+        return None
+    return f"{value - previous:+.2f}"
+
+
+def pillar_cards(filters, columns: int) -> None:
+    for pillar in PILLARS:
+        st.subheader(code_label("pillar", pillar))
+        components.kpi_grid(HEADLINE[pillar], filters, columns=columns)
+
+
+def control_chart(filters, printing: bool) -> None:
+    """One headline KPI over 24 months as an XmR chart: is a change a signal or noise?"""
+    catalogue = data.catalogue()
+    lang = current_lang()
+    ids = [kpi_id for ids in HEADLINE.values() for kpi_id in ids if kpi_id in catalogue]
+    st.subheader(t("overview.trend_title"))
+    kpi_id = ids[0] if printing else st.selectbox(t("overview.trend_kpi"), ids, key="overview_trend_kpi",
+                                                  format_func=lambda i: catalogue[i].label(lang))
+    kpi = catalogue[kpi_id]
+    series = data.series(kpi_id, filters, periods=24)
+    if series["value"].notna().sum() < 2:
+        components.empty_state("overview.no_trend")
+        return
+    charts.show(charts.control_chart(series, kpi.label(lang), kpi.label(lang),
+                                     tickformat=".1%" if kpi.unit in format.PROPORTION_UNITS else None),
+                key="overview_trend")
+    st.caption(t("overview.trend_caption"))
+
+
+def ranked_table(ids: list[str], results: dict) -> pd.DataFrame:
+    """Top or bottom KPIs by score: label, value, score, n."""
+    catalogue = data.catalogue()
+    lang = current_lang()
+    rows = [(catalogue[i], results[i]) for i in ids if i in results]
+    return pd.DataFrame({
+        t("overview.col_kpi"): [kpi.label(lang) for kpi, _ in rows],
+        t("overview.col_value"): [format.value(r.value, kpi.unit) for kpi, r in rows],
+        t("overview.col_reference"): [format.value(r.reference, kpi.unit) for kpi, r in rows],
+        t("overview.col_score"): [format.score(r.score) for _, r in rows],
+        t("overview.col_n"): [format.count(r.n) for _, r in rows],
+    })
+
+
+def print_link() -> None:
+    """A link to this view in print layout (same filters, `print=1`), opened in a new tab."""
+    params = {key: st.query_params[key] for key in st.query_params}
+    st.link_button(t("overview.print_view"), "?" + urlencode({**params, components.PRINT_PARAM: "1"}),
+                   icon=":material/print:")

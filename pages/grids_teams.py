@@ -1,0 +1,62 @@
+"""网格与队伍 Grids & teams: each grid per 1,000 residents (cases, visits; response and satisfaction as funnel
+plots, not a league table), and each social-worker team's workload."""
+import streamlit as st
+
+from jianfu import kpi_frames
+from jianfu.export_buttons import show_table
+from jianfu.ui import charts, components, data, filter_bar
+from jianfu.ui.components import with_labels
+from jianfu.ui.i18n import current_lang, t
+
+KPIS = ["case_volume", "response_rate", "satisfaction_rate", "visit_coverage"]
+FUNNELS = (("response_rate", "grids_teams.funnel_response"), ("satisfaction_rate", "grids_teams.funnel_satisfaction"))
+
+components.page_header("page.grids_teams", "grids_teams.intro")
+components.require_warehouse()
+filters = filter_bar.render()
+as_of = data.data_as_of()
+catalogue = data.catalogue()
+components.kpi_grid(KPIS, filters, columns=4)
+
+st.subheader(t("grids_teams.grids_title"))
+st.caption(t("grids_teams.grids_caption"))
+profile = with_labels(data.query("page_grids_profile", filters), {"kind": "grid_kind"})
+if components.is_empty(profile, "cases") and components.is_empty(profile, "home_visits"):
+    components.empty_state()
+else:
+    if profile["residents"].isna().all():
+        st.info(t("grids_teams.no_residents"))
+    left, right = st.columns(2)
+    with left:
+        charts.show(charts.bars(profile, "name", "cases_per_1000", t("grids_teams.cases_chart"), horizontal=True,
+                                y_label=t("grids_teams.column.cases_per_1000")), key="grids_teams_cases")
+    with right:
+        charts.show(charts.bars(profile, "name", "visits_per_1000_households", t("grids_teams.visits_chart"),
+                                horizontal=True, y_label=t("grids_teams.column.visits_per_1000_households")),
+                    key="grids_teams_visits")
+    show_table(profile, key="grids_teams_profile", name=t("grids_teams.grids_title"), labels="grids_teams.column",
+               filters=filters, as_of=as_of, kpis=[catalogue["case_volume"], catalogue["visit_coverage"]])
+
+grid_names = data.filter_options().grids
+for column, (kpi_id, title_key) in zip(st.columns(len(FUNNELS)), FUNNELS):
+    with column:
+        points = kpi_frames.funnel_points(data.by(kpi_id, filters, by="grid_id"), grid_names, bounds=(0, 1))
+        if points.empty:
+            st.subheader(t(title_key))
+            components.empty_state()
+        else:
+            charts.show(charts.funnel_plot(points, t(title_key), t("grids_teams.funnel_x"),
+                                           catalogue[kpi_id].label(current_lang()), tickformat=".0%"),
+                        key=f"grids_teams_funnel_{kpi_id}")
+components.small_n_note()
+
+st.subheader(t("grids_teams.teams_title"))
+teams = with_labels(data.query("page_grids_team_workload", filters), {"team": "team"})
+if components.is_empty(teams):
+    components.empty_state()
+else:
+    charts.show(charts.bars(teams, "team", "cases_per_worker", t("grids_teams.teams_title"),
+                            y_label=t("grids_teams.column.cases_per_worker")), key="grids_teams_workload")
+    show_table(teams, key="grids_teams_teams", name=t("grids_teams.teams_title"), labels="grids_teams.column",
+               percent=["admin_share"], filters=filters, as_of=as_of,
+               kpis=[catalogue["admin_time_share"], catalogue["field_visits"]])

@@ -1,0 +1,46 @@
+-- purpose: duplicate record-keeping in each period: record entries whose (subject, event) pair was recorded in
+--          more than one ledger within the period, as a share of the entries that name a subject and an event
+-- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period);
+--             $by ('all', 'grid_id' or 'team', through the recording worker); $grids, $teams (lists, empty = no
+--             filter)
+-- grain: one row per period_key × group_key; KPI columns named <kpi_id>__<part> (jianfu/metrics/README.md)
+with periods as (
+    select unnest($periods, recursive := true)
+),
+
+entries as (
+    select
+        p.period_key,
+        case $by when 'grid_id' then w.grid_id when 'team' then w.team end as group_key,
+        r.ledger_id,
+        r.subject_key,
+        r.event_key
+    from record_entries as r
+    inner join periods as p
+        on r.recorded_at >= p.period_start and r.recorded_at < p.period_end
+    left join workers as w on w.worker_id = r.worker_id
+    where r.subject_key is not null
+        and r.event_key is not null
+        and (len($grids) = 0 or list_contains($grids, w.grid_id))
+        and (len($teams) = 0 or list_contains($teams, w.team))
+),
+
+flagged as (
+    select
+        period_key,
+        group_key,
+        count(distinct ledger_id) over (partition by period_key, subject_key, event_key) > 1 as is_duplicate
+    from entries
+),
+
+final as (
+    select
+        period_key,
+        group_key,
+        count(*) filter (where is_duplicate) as duplicate_records__num,
+        count(*) as duplicate_records__den
+    from flagged
+    group by period_key, group_key
+)
+
+select * from final

@@ -1,0 +1,8 @@
+-- purpose: rejected rows counted by import, column and reason, so the commonest problem shows first
+-- parameters: none
+-- grain: one row per (import, column, reason)
+select
+    r.import_id, r.file_name, r.column_name, r.reason, count(*) as rejected_rows, min(r.line) as first_line
+from rejects as r
+group by all
+order by rejected_rows desc, r.import_id desc, r.column_name
