@@ -1,18 +1,35 @@
-"""A page's query set: every call a page makes into its cached data accessors (`jianfu.ui.data`), recorded while
-the page renders, then replayed without Streamlit's cache to time the queries alone.
+"""A page's query set: every call a page makes into its cached data accessors (`jianfu.ui.data`), plus any SQL it
+runs itself on `data.connection()`, recorded while the page renders, then replayed without Streamlit's cache to
+time the queries alone.
 
-Recording needs no hook in page code: every engine call and page query goes through the `_…` cached functions
-of `jianfu.ui.data`, so wrapping those module attributes sees them all. Repeated calls with equal arguments are
-one query (the page's cache answers the repeats).
+Recording needs no hook in page code: engine calls and page queries go through the `_…` cached functions of
+`jianfu.ui.data`, so wrapping those module attributes sees them; a page's own cached helper (the data page's
+quality checks) uses `data.connection()`, so a recording connection sees its statements. Repeated calls with
+equal arguments are one query (the page's cache answers the repeats).
 """
 from __future__ import annotations
 
 import pickle
 import time
 from dataclasses import dataclass, field
+from functools import cache
 
 # The cached accessors of jianfu.ui.data; each takes the warehouse version as its first argument.
-ACCESSORS = ("_query", "_kpis", "_series", "_by", "_data_as_of", "_filter_options")
+ACCESSORS = ("_query", "_facts", "_kpis", "_series", "_by", "_filter_options")
+STATEMENT = "_sql"  # a statement a page ran on data.connection() outside the accessors: args = (sql, params)
+_STATEMENT_METHODS = ("sql", "execute", "query")
+
+
+@cache
+def _query_files() -> dict[str, str]:
+    from jianfu.settings import ROOT
+
+    return {p.read_text(encoding="utf-8"): p.stem for p in (ROOT / "queries").glob("*.sql")}
+
+
+def statement_name(sql: str) -> str:
+    """The query file a statement came from, else its first line."""
+    return _query_files().get(sql) or sql.strip().splitlines()[0][:60]
 
 
 @dataclass
@@ -24,8 +41,12 @@ class Call:
     def label(self) -> str:
         """A short name for profiles: the accessor and the KPI or query it ran."""
         if self.accessor == "_kpis":
-            ids = self.args[1] if len(self.args) > 1 else None
-            return f"kpis ({len(ids)} KPIs)" if ids else "kpis (all)"
+            return "kpis (all)"
+        if self.accessor in ("_series", "_by"):  # (kpi_ids, filters, grain | by, …)
+            ids, detail = self.args[0], self.args[2]
+            return f"{self.accessor.strip('_')} {detail} ({len(ids)} KPIs: {', '.join(ids[:3])}{' …' if len(ids) > 3 else ''})"
+        if self.accessor == STATEMENT:
+            return f"page sql {statement_name(self.args[0])}"
         return " ".join([self.accessor.strip("_"), *(a for a in self.args if isinstance(a, str))])
 
 
@@ -35,6 +56,7 @@ class Recorder:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self._seen: set[bytes] = set()
+        self.depth = 0  # > 0 while an accessor runs: its statements belong to it
 
     def reset(self) -> None:
         self.calls, self._seen = [], set()
@@ -45,10 +67,14 @@ class Recorder:
             self._seen.add(key)
             self.calls.append(Call(accessor, args, kwargs))
 
+    def statement(self, sql: str, args: tuple, kwargs: dict) -> None:
+        if self.depth == 0:
+            self.add(STATEMENT, (sql, kwargs.get("params", args[0] if args else None)), {})
+
 
 def install_recorder() -> Recorder:
-    """Wrap the accessors so that each call is recorded; calls still go through the cache, so the page
-    renders as usual."""
+    """Wrap the accessors and the connection so that each call is recorded; calls still go through the cache,
+    so the page renders as usual."""
     from jianfu.ui import data
 
     recorder = Recorder()
@@ -56,15 +82,21 @@ def install_recorder() -> Recorder:
     def wrap(accessor: str, original):
         def recording(version, *args, **kwargs):
             recorder.add(accessor, args, kwargs)
-            return original(version, *args, **kwargs)
+            recorder.depth += 1
+            try:
+                return original(version, *args, **kwargs)
+            finally:
+                recorder.depth -= 1
         recording.original = original
         return recording
 
-    missing = [accessor for accessor in ACCESSORS if not hasattr(data, accessor)]
+    missing = [accessor for accessor in (*ACCESSORS, "connection") if not hasattr(data, accessor)]
     if missing:  # a renamed accessor would silently drop queries from every page's set
-        raise RuntimeError(f"jianfu.ui.data has no {', '.join(missing)}: update benchmarks/page_queries.ACCESSORS")
+        raise RuntimeError(f"jianfu.ui.data has no {', '.join(missing)}: update benchmarks/page_queries.py")
     for accessor in ACCESSORS:
         setattr(data, accessor, wrap(accessor, getattr(data, accessor)))
+    connection = data.connection
+    data.connection = lambda: Watched(connection(), on_statement=recorder.statement)
     return recorder
 
 
@@ -77,6 +109,16 @@ def uncached(accessor: str):
     return getattr(function, "__wrapped__", function)
 
 
+def _run_statement(version: str, sql: str, params) -> None:
+    from jianfu.ui import data
+
+    cursor = data.connection().cursor()
+    try:
+        cursor.execute(sql, params).fetchall()
+    finally:
+        cursor.close()
+
+
 def run_calls(calls: list[Call]) -> list[float]:
     """Run each call once, uncached; seconds per call."""
     from jianfu import warehouse
@@ -84,7 +126,7 @@ def run_calls(calls: list[Call]) -> list[float]:
     version = warehouse.version_key()
     seconds = []
     for call in calls:
-        function = uncached(call.accessor)
+        function = _run_statement if call.accessor == STATEMENT else uncached(call.accessor)
         started = time.perf_counter()
         function(version, *call.args, **call.kwargs)
         seconds.append(time.perf_counter() - started)
@@ -95,30 +137,22 @@ class SqlTimer:
     """Seconds spent in DuckDB per query file (or per statement's first line when it is no query file)."""
 
     def __init__(self) -> None:
-        from jianfu.settings import ROOT
-
-        self._names = {p.read_text(encoding="utf-8"): p.stem for p in (ROOT / "queries").glob("*.sql")}
         self.seconds: dict[str, float] = {}
         self.count: dict[str, int] = {}
 
-    def charge(self, sql: str | None, seconds: float, new_statement: bool) -> None:
-        if sql is None:
-            return
-        name = self._names.get(sql) or sql.strip().splitlines()[0][:60]
+    def charge(self, sql: str, seconds: float, new_statement: bool) -> None:
+        name = statement_name(sql)
         self.seconds[name] = self.seconds.get(name, 0.0) + seconds
         self.count[name] = self.count.get(name, 0) + (1 if new_statement else 0)
 
-    @property
-    def total(self) -> float:
-        return sum(self.seconds.values())
 
+class Watched:
+    """A DuckDB connection, cursor or relation whose calls are seen: `on_statement(sql, args, kwargs)` for each
+    new statement, and with a `timer`, the time of every call charged to the SQL text that created the object
+    (relations run lazily, so fetching counts as part of their query)."""
 
-class Timed:
-    """A DuckDB connection, cursor or relation whose method calls are timed and charged to the SQL text that
-    created them (relations run lazily, so fetching counts as part of their query)."""
-
-    def __init__(self, target, timer: SqlTimer, sql: str | None = None):
-        self._target, self._timer, self._sql = target, timer, sql
+    def __init__(self, target, timer: SqlTimer | None = None, sql: str | None = None, on_statement=None):
+        self._target, self._timer, self._sql, self._on_statement = target, timer, sql, on_statement
 
     def __getattr__(self, name: str):
         import duckdb
@@ -127,16 +161,19 @@ class Timed:
         if not callable(attribute):
             return attribute
 
-        def timed(*args, **kwargs):
-            statement = name in ("sql", "execute", "query") and bool(args) and isinstance(args[0], str)
+        def watched(*args, **kwargs):
+            statement = name in _STATEMENT_METHODS and bool(args) and isinstance(args[0], str)
             sql = args[0] if statement else self._sql
+            if statement and self._on_statement is not None:
+                self._on_statement(sql, args[1:], kwargs)
             started = time.perf_counter()
             result = attribute(*args, **kwargs)
-            self._timer.charge(sql, time.perf_counter() - started, statement)
+            if self._timer is not None and sql is not None:
+                self._timer.charge(sql, time.perf_counter() - started, statement)
             if isinstance(result, (duckdb.DuckDBPyConnection, duckdb.DuckDBPyRelation)):
-                return Timed(result, self._timer, sql)
+                return Watched(result, self._timer, sql, self._on_statement)
             return result
-        return timed
+        return watched
 
 
 def profile_calls(calls: list[Call]) -> dict:
@@ -145,7 +182,7 @@ def profile_calls(calls: list[Call]) -> dict:
     from jianfu.ui import data
 
     timer = SqlTimer()
-    proxy = Timed(warehouse.read_connection(), timer)
+    proxy = Watched(warehouse.read_connection(), timer)
     data.connection = lambda: proxy
     seconds = run_calls(calls)
     return {"call_seconds": seconds, "sql_seconds": timer.seconds, "sql_count": timer.count}

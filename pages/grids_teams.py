@@ -38,9 +38,10 @@ else:
                filters=filters, as_of=as_of, kpis=[catalogue["case_volume"], catalogue["visit_coverage"]])
 
 grid_names = data.filter_options().grids
+by_grid = data.by_many([kpi_id for kpi_id, _ in FUNNELS], filters, by="grid_id")
 for column, (kpi_id, title_key) in zip(st.columns(len(FUNNELS)), FUNNELS):
     with column:
-        points = kpi_frames.funnel_points(data.by(kpi_id, filters, by="grid_id"), grid_names, bounds=(0, 1))
+        points = kpi_frames.funnel_points(by_grid[kpi_id], grid_names, bounds=(0, 1))
         if points.empty:
             st.subheader(t(title_key))
             components.empty_state()

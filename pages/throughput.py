@@ -55,12 +55,13 @@ with right:
         charts.show(charts.bars(cycle, "group", "value", t("throughput.cycle_by_line_chart"), color="kpi",
                                 y_label=t("throughput.working_days"), stacked=False), key="throughput_cycle_by_line")
 
-rates = components.breakdown(RATES, filters, by="team")
+by_team = components.breakdown([*RATES, "handoff_time"], filters, by="team")
+rates = by_team[by_team["kpi_id"].isin(RATES)]
 if not components.is_empty(rates, "n"):
     charts.show(charts.bars(rates, "group", "value", t("throughput.rates_by_team_chart"), color="kpi",
                             tickformat=".0%", stacked=False), key="throughput_rates_by_team")
 
-handoff = components.breakdown(["handoff_time"], filters, by="team")
+handoff = by_team[by_team["kpi_id"] == "handoff_time"]
 if not components.is_empty(handoff, "n"):
     charts.show(charts.bars(handoff, "group", "value", t("throughput.handoff_chart"), y_label=t("throughput.hours")),
                 key="throughput_handoff")

@@ -82,8 +82,10 @@ def query_params(filters: Filters, periods: list[Period], data_as_of, by: str, b
 
 
 def evaluate(con, cat: Catalogue, kpis: list[Kpi], filters: Filters, periods: list[Period], data_as_of,
-             by: str = ALL) -> Evaluation:
-    presence = column_presence(con)
+             by: str = ALL, presence: dict | None = None) -> Evaluation:
+    """`presence` is column_presence(con) when the caller has it already (WarehouseFacts)."""
+    if presence is None:
+        presence = column_presence(con)
     missing = {k.id: missing_inputs(k.inputs, presence) for k in kpis}
     chosen_dims = set(filters.dimension_values())
     unfiltered = {k.id for k in kpis if k.query_name and chosen_dims - set(k.dims)}

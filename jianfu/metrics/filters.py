@@ -12,7 +12,7 @@ import calendar
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from jianfu.metrics.sql import run_query
+from jianfu.metrics.facts import known_filter_values
 from jianfu.schema import CENTERS, CHANNELS, TEAMS
 
 PRESETS = ("this_month_to_date", "last_month", "last_quarter", "year_to_date", "last_12_months")
@@ -108,13 +108,15 @@ class Filters:
             return self.with_window(start, month_end(*_year_month(add_months(self.end, -12))))
         return self.with_window(start, add_months(self.end, -12))
 
-    def validate(self, con) -> Filters:
-        """Reject values the warehouse does not know, naming them. Returns self for chaining."""
+    def validate(self, con, known_values: dict[str, frozenset[str]] | None = None) -> Filters:
+        """Reject values the warehouse does not know, naming them. `known_values` (WarehouseFacts.known_values)
+        saves looking up the grids and service lines the warehouse holds. Returns self for chaining."""
         known: dict[str, set[str]] = {name: set(codes) for name, codes in CLOSED_CODES.items()}
         if self.grids or self.service_lines:  # only these are checked against the data
-            for dimension, value in run_query(con, "filter_values", {}).itertuples(index=False):
-                name = {"grid_id": "grids", "service_line": "service_lines"}[dimension]
-                known.setdefault(name, set()).add(value)
+            if known_values is None:
+                known_values = known_filter_values(con)
+            for name, values in known_values.items():
+                known.setdefault(name, set()).update(values)
         for name in FILTER_DIMENSIONS:
             unknown = [v for v in getattr(self, name) if v not in known.get(name, set())]
             if unknown:

@@ -17,7 +17,7 @@ from jianfu.metrics.catalogue import Catalogue, Kpi, load_catalogue
 from jianfu.metrics.engine import Evaluation, Period, evaluate
 from jianfu.metrics.estimates import hidden, suppression_flags
 from jianfu.metrics.filters import Filters, to_date_windows
-from jianfu.metrics.sql import data_coverage
+from jianfu.metrics.facts import WarehouseFacts, facts_for
 from jianfu.metrics.stats import score as capped_score
 
 FLAGS = ("suppressed", "not_rankable", "partial_period", "missing_input", "no_target", "unfiltered")
@@ -243,9 +243,11 @@ class WindowResults:
     data_as_of: datetime | None
 
 
-def evaluate_window(con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None) -> WindowResults:
+def evaluate_window(con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None,
+                    facts: WarehouseFacts | None = None) -> WindowResults:
     cat = catalogue or load_catalogue()
-    filters.validate(con)
+    facts = facts_for(con, facts)
+    filters.validate(con, facts.known_values)
     unknown = set(ids or ()) - set(cat)
     if unknown:
         raise KeyError(f"unknown KPI ids: {', '.join(sorted(unknown))}")
@@ -253,16 +255,18 @@ def evaluate_window(con, filters: Filters, ids=None, *, catalogue: Catalogue | N
     composite_ids = [i for i in wanted if cat[i].kind == "composite"]
     # the composite needs every scored KPI, asked for or not
     needed = [cat[i] for i in cat if cat[i].kind != "composite" and (i in wanted or (composite_ids and cat[i].scored))]
-    data_from, as_of = data_coverage(con)
+    data_from, as_of = facts.data_from, facts.data_as_of
     comp = comparison_periods(filters, cat, as_of, data_from)
-    evaluation = evaluate(con, cat, needed, filters, comp.periods, as_of)
+    evaluation = evaluate(con, cat, needed, filters, comp.periods, as_of, presence=facts.presence)
     results = {kpi.id: kpi_result(kpi, evaluation, comp) for kpi in needed}
     for kpi_id in composite_ids:
         results[kpi_id] = city_score_result(cat[kpi_id], results, cat, comp.partial)
     return WindowResults({kpi_id: results[kpi_id] for kpi_id in wanted}, comp, data_from, as_of)
 
 
-def compute_kpis(con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None) -> dict[str, KpiResult]:
+def compute_kpis(con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None,
+                 facts: WarehouseFacts | None = None) -> dict[str, KpiResult]:
     """Every KPI (or those in ids, in catalogue order) for the window and filters. Raises FilterError for a
-    filter value the warehouse does not know, KeyError for an unknown KPI id."""
-    return evaluate_window(con, filters, ids, catalogue=catalogue).results
+    filter value the warehouse does not know, KeyError for an unknown KPI id. `facts`: the warehouse's
+    WarehouseFacts when the caller keeps them (else they are looked up)."""
+    return evaluate_window(con, filters, ids, catalogue=catalogue, facts=facts).results

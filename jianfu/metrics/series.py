@@ -13,7 +13,7 @@ from jianfu.metrics.engine import Period, check_split, evaluate
 from jianfu.metrics.estimates import hidden, suppression_flags
 from jianfu.metrics.filters import add_months, month_end
 from jianfu.metrics.results import coverage_start
-from jianfu.metrics.sql import data_coverage
+from jianfu.metrics.facts import WarehouseFacts, facts_for
 
 GRAINS = ("week", "month", "quarter")
 SERIES_COLUMNS = ["period_start", "period_end", "value", "numerator", "denominator", "n", "mean", "ucl", "lcl",
@@ -52,29 +52,42 @@ def _plottable(cat: Catalogue, kpi_id: str):
 
 
 def kpi_series(con, kpi_id: str, filters, grain: str = "month", periods: int = 24,
-               *, catalogue: Catalogue | None = None) -> pd.DataFrame:
+               *, catalogue: Catalogue | None = None, facts: WarehouseFacts | None = None) -> pd.DataFrame:
     """The KPI per period for the `periods` periods ending with the one containing filters.end, with XmR
     limits (mean ± 2.66 × mean moving range) and signals. Suppressed (n < 10) and partial periods (reaching
     past the end of the data or starting before its beginning) are shown but left out of the limits. A KPI with
     missing inputs gives an empty frame."""
+    return kpi_series_many(con, [kpi_id], filters, grain, periods, catalogue=catalogue, facts=facts)[kpi_id]
+
+
+def kpi_series_many(con, kpi_ids, filters, grain: str = "month", periods: int = 24,
+                    *, catalogue: Catalogue | None = None, facts: WarehouseFacts | None = None
+                    ) -> dict[str, pd.DataFrame]:
+    """kpi_series for several KPIs at once: {kpi_id: frame}. One evaluation runs each query file once for all
+    of them (a page of cards costs one scan per table, not one per card)."""
     cat = catalogue or load_catalogue()
-    kpi = _plottable(cat, kpi_id)
-    filters.validate(con)
-    data_from, as_of = data_coverage(con)
-    covered_from = coverage_start(data_from)
+    kpis = [_plottable(cat, kpi_id) for kpi_id in dict.fromkeys(kpi_ids)]
+    facts = facts_for(con, facts)
+    filters.validate(con, facts.known_values)
+    as_of = facts.data_as_of
+    covered_from = coverage_start(facts.data_from)
     chosen = series_periods(filters.end, grain, periods)
-    evaluation = evaluate(con, cat, [kpi], filters, chosen, as_of)
-    if evaluation.missing[kpi_id]:
+    evaluation = evaluate(con, cat, kpis, filters, chosen, as_of, presence=facts.presence)
+    partial = [period.is_partial(as_of) or (covered_from is not None and period.start < covered_from)
+               for period in chosen]
+    return {kpi.id: _series_frame(kpi, evaluation, chosen, partial) for kpi in kpis}
+
+
+def _series_frame(kpi, evaluation, chosen: list[Period], partial: list[bool]) -> pd.DataFrame:
+    if evaluation.missing[kpi.id]:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     rows = []
-    for period in chosen:
-        est = evaluation.get(kpi_id, period.key)
+    for period, is_partial in zip(chosen, partial):
+        est = evaluation.get(kpi.id, period.key)
         suppressed = "suppressed" in suppression_flags(kpi.kind, est)
         rows.append({"period_start": period.start, "period_end": period.end,
                      "value": None if suppressed else est.value, "numerator": est.numerator,
-                     "denominator": est.denominator, "n": est.n, "suppressed": suppressed,
-                     "partial": period.is_partial(as_of) or (covered_from is not None
-                                                              and period.start < covered_from)})
+                     "denominator": est.denominator, "n": est.n, "suppressed": suppressed, "partial": is_partial})
     frame = pd.DataFrame(rows)
     usable = [None if r["partial"] else r["value"] for r in rows]
     mean, ucl, lcl, rules = stats.xmr(usable)
@@ -84,23 +97,37 @@ def kpi_series(con, kpi_id: str, filters, grain: str = "month", periods: int = 2
     return frame[SERIES_COLUMNS]
 
 
-def compute_by(con, kpi_id: str, filters, by: str, *, catalogue: Catalogue | None = None) -> pd.DataFrame:
+def compute_by(con, kpi_id: str, filters, by: str, *, catalogue: Catalogue | None = None,
+               facts: WarehouseFacts | None = None) -> pd.DataFrame:
     """One row per value of `by` ('grid_id', 'team', 'service_line', 'channel', also 'center', 'matter') for the
     window, with the interval and funnel limits (95%, 99.8%) at that group's n around the overall value."""
+    return compute_by_many(con, [kpi_id], filters, by, catalogue=catalogue, facts=facts)[kpi_id]
+
+
+def compute_by_many(con, kpi_ids, filters, by: str, *, catalogue: Catalogue | None = None,
+                    facts: WarehouseFacts | None = None) -> dict[str, pd.DataFrame]:
+    """compute_by for several KPIs at once: {kpi_id: frame}, each query file run once for the overall values
+    and once for the split."""
     cat = catalogue or load_catalogue()
-    kpi = _plottable(cat, kpi_id)
-    check_split(kpi, by)
-    filters.validate(con)
-    as_of = data_coverage(con)[1]
+    kpis = [_plottable(cat, kpi_id) for kpi_id in dict.fromkeys(kpi_ids)]
+    for kpi in kpis:
+        check_split(kpi, by)
+    facts = facts_for(con, facts)
+    filters.validate(con, facts.known_values)
     current = [Period("current", filters.start, filters.end)]
-    overall = evaluate(con, cat, [kpi], filters, current, as_of)
-    if overall.missing[kpi_id]:
-        return pd.DataFrame(columns=BY_COLUMNS)
-    split = evaluate(con, cat, [kpi], filters, current, as_of, by=by)
-    centre_est = overall.get(kpi_id, "current")
+    overall = evaluate(con, cat, kpis, filters, current, facts.data_as_of, presence=facts.presence)
+    present = [kpi for kpi in kpis if not overall.missing[kpi.id]]
+    split = (evaluate(con, cat, present, filters, current, facts.data_as_of, by=by, presence=facts.presence)
+             if present else None)
+    return {kpi.id: pd.DataFrame(columns=BY_COLUMNS) if overall.missing[kpi.id] else _by_frame(kpi, overall, split)
+            for kpi in kpis}
+
+
+def _by_frame(kpi, overall, split) -> pd.DataFrame:
+    centre_est = overall.get(kpi.id, "current")
     rows = []
-    for group in split.groups(kpi_id, "current"):
-        est = split.get(kpi_id, "current", group)
+    for group in split.groups(kpi.id, "current"):
+        est = split.get(kpi.id, "current", group)
         flags = suppression_flags(kpi.kind, est)
         if "suppressed" in flags:
             est = hidden(est)

@@ -103,32 +103,38 @@ def _status_badges(kpi, result, series) -> None:
         st.markdown(" ".join(f":{colour}-badge[{text}]" for text, colour in badges))
 
 
-def kpi_grid(ids: list[str], filters, columns: int = 4) -> dict:
+def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.DataFrame] | None = None) -> dict:
     """Cards for the KPIs in `ids` that the catalogue knows, `columns` per row, each with a 12-month sparkline
-    and control-chart signal. Returns the engine's results for the page to reuse."""
+    and control-chart signal. `series` may hold those sparklines already (a page with several grids fetches
+    them in one batch). Returns the engine's results for the page to reuse."""
     catalogue = data.catalogue()
     ids = [kpi_id for kpi_id in ids if kpi_id in catalogue]
     results = data.kpis(filters, ids)
+    if series is None:
+        series = data.series_many(ids, filters, periods=SPARKLINE_MONTHS)
     for start in range(0, len(ids), columns):
         for column, kpi_id in zip(st.columns(columns), ids[start:start + columns]):
             with column:
-                kpi_card(catalogue[kpi_id], results[kpi_id], data.series(kpi_id, filters, periods=SPARKLINE_MONTHS))
+                kpi_card(catalogue[kpi_id], results[kpi_id], series[kpi_id])
     return results
 
 
 def breakdown(ids: list[str], filters, by: str) -> pd.DataFrame:
     """The KPIs in `ids` split by `by` (the engine's `compute_by`), stacked long for a grouped bar chart:
-    group (labelled), kpi (label), value, n. Suppressed groups are left out (their value is hidden)."""
+    group (labelled), kpi (label), kpi_id, value, n. Suppressed groups are left out (their value is hidden).
+    All the KPIs come from one evaluation, so a page asks for everything it splits by `by` in one call."""
     catalogue = data.catalogue()
     lang = current_lang()
     parts = []
-    for kpi_id in [i for i in ids if i in catalogue]:
-        frame = data.by(kpi_id, filters, by=by)
+    ids = [i for i in ids if i in catalogue]
+    frames = data.by_many(ids, filters, by=by) if ids else {}
+    for kpi_id in ids:
+        frame = frames[kpi_id]
         frame = frame[~frame["suppressed"].astype(bool) & frame["value"].notna()]
-        parts.append(pd.DataFrame({"group": frame["group"], "kpi": catalogue[kpi_id].label(lang),
+        parts.append(pd.DataFrame({"group": frame["group"], "kpi": catalogue[kpi_id].label(lang), "kpi_id": kpi_id,
                                    "value": frame["value"], "n": frame["n"]}))
     if not parts:
-        return pd.DataFrame(columns=["group", "kpi", "value", "n"])
+        return pd.DataFrame(columns=["group", "kpi", "kpi_id", "value", "n"])
     long = pd.concat(parts, ignore_index=True)
     kind = {"grid_id": None, "team": "team", "service_line": "service_line", "channel": "channel"}.get(by)
     if by == "grid_id":

@@ -16,6 +16,7 @@ import streamlit as st
 from jianfu import calendar, metrics, warehouse
 from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
+from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
 from jianfu.metrics.sql import query_parameters, query_text, run_query
 from jianfu.ui.filter_params import FilterOptions
 
@@ -62,42 +63,68 @@ def query(name: str, filters=None, **params) -> pd.DataFrame:
     return _query(warehouse.version_key(), name, bound)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _facts(version: str) -> WarehouseFacts:
+    return warehouse_facts(connection())
+
+
+def facts() -> WarehouseFacts:
+    """What the engine needs to know about this warehouse version (inputs present, data span, known filter
+    values), found once per version instead of once per engine call."""
+    return _facts(warehouse.version_key())
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
-def _kpis(version: str, filters, ids: tuple[str, ...] | None) -> dict:
-    return metrics.compute_kpis(connection(), filters, ids=list(ids) if ids else None)
+def _kpis(version: str, filters) -> dict:
+    return metrics.compute_kpis(connection(), filters, facts=facts())
 
 
 def kpis(filters, ids=None) -> dict:
-    """{kpi_id: KpiResult} for the filters (all KPIs when `ids` is None)."""
-    return _kpis(warehouse.version_key(), scoped(filters), tuple(ids) if ids else None)
+    """{kpi_id: KpiResult} for the filters (all KPIs when `ids` is None). Every KPI is computed once per
+    filters and cached, so the cards of every page and the composite share one evaluation."""
+    results = _kpis(warehouse.version_key(), scoped(filters))
+    return results if ids is None else {kpi_id: results[kpi_id] for kpi_id in ids if kpi_id in results}
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _series(version: str, kpi_id: str, filters, grain: str, periods: int) -> pd.DataFrame:
-    return metrics.kpi_series(connection(), kpi_id, filters, grain=grain, periods=periods)
+@st.cache_data(show_spinner=False, max_entries=256)
+def _series(version: str, kpi_ids: tuple[str, ...], filters, grain: str, periods: int) -> dict[str, pd.DataFrame]:
+    return metrics.kpi_series_many(connection(), kpi_ids, filters, grain=grain, periods=periods, facts=facts())
+
+
+def series_many(kpi_ids, filters, grain: str = "month", periods: int = 24) -> dict[str, pd.DataFrame]:
+    """{kpi_id: the KPI for the `periods` periods up to the one holding the window's end, with XmR limits and
+    signals} (the engine's `kpi_series`: period_start, value, n, mean, ucl, lcl, signal, signal_rule, partial …),
+    computed in one evaluation for all the KPIs."""
+    return _series(warehouse.version_key(), tuple(kpi_ids), scoped(filters), grain, periods)
 
 
 def series(kpi_id: str, filters, grain: str = "month", periods: int = 24) -> pd.DataFrame:
-    """The KPI for the `periods` periods up to the one holding the window's end, with XmR limits and signals
-    (the engine's `kpi_series`: period_start, value, n, mean, ucl, lcl, signal, signal_rule, partial …)."""
-    return _series(warehouse.version_key(), kpi_id, scoped(filters), grain, periods)
+    """One KPI's series (see series_many)."""
+    return series_many((kpi_id,), filters, grain, periods)[kpi_id]
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _by(version: str, kpi_id: str, filters, by: str) -> pd.DataFrame:
-    return metrics.compute_by(connection(), kpi_id, filters, by=by)
+@st.cache_data(show_spinner=False, max_entries=256)
+def _by(version: str, kpi_ids: tuple[str, ...], filters, by: str) -> dict[str, pd.DataFrame]:
+    return metrics.compute_by_many(connection(), kpi_ids, filters, by=by, facts=facts())
+
+
+def by_many(kpi_ids, filters, by: str) -> dict[str, pd.DataFrame]:
+    """{kpi_id: the KPI per group (`grid_id`, `team`, `service_line`, `channel`) with funnel limits}, computed in
+    one evaluation for all the KPIs."""
+    return _by(warehouse.version_key(), tuple(kpi_ids), scoped(filters), by)
 
 
 def by(kpi_id: str, filters, by: str) -> pd.DataFrame:
-    """The KPI per group (`grid_id`, `team`, `service_line`, `channel`) with funnel limits."""
-    return _by(warehouse.version_key(), kpi_id, scoped(filters), by)
+    """One KPI per group (see by_many)."""
+    return by_many((kpi_id,), filters, by)[kpi_id]
 
 
 def composite(filters) -> dict:
     """The composite score of the window (the engine's `city_score`: overall, pillars, top and bottom KPIs) with
-    each pillar's composite over the previous window, for the overview's change column."""
+    each pillar's composite over the previous window, scored as the engine scores the composite's own
+    previous value (`comparison_composite`), for the overview's change column."""
     current = kpis(filters)
-    previous = metrics.composite_scores(kpis(filters.previous()), catalogue())
+    previous = metrics.comparison_composite(current, catalogue(), "previous")
     city = current["city_score"]
     return {**city.detail, "value": city.value, "previous": city.previous,
             "pillars_previous": previous["pillars"], "results": current}
@@ -109,20 +136,15 @@ def catalogue():
     return metrics.load_catalogue()
 
 
-@st.cache_data(show_spinner=False)
-def _data_as_of(version: str):
-    return metrics.data_as_of(connection())
-
-
 def data_as_of():
     """The latest business timestamp in the warehouse, or None when it is empty."""
-    return _data_as_of(warehouse.version_key())
+    return facts().data_as_of
 
 
 @st.cache_data(show_spinner=False)
 def _filter_options(version: str) -> FilterOptions:
     rows = run_query(connection(), "page_filter_options", {})
-    as_of = metrics.data_as_of(connection())
+    as_of = facts().data_as_of
     grouped: dict[str, dict[str, str]] = {}
     for dimension, code, label in rows.itertuples(index=False):
         grouped.setdefault(dimension, {})[code] = label if isinstance(label, str) and label else code

@@ -42,9 +42,12 @@ def _score_change(value, previous) -> str | None:
 
 
 def pillar_cards(filters, columns: int) -> None:
+    catalogue = data.catalogue()
+    ids = [kpi_id for pillar in PILLARS for kpi_id in HEADLINE[pillar] if kpi_id in catalogue]
+    series = data.series_many(ids, filters, periods=components.SPARKLINE_MONTHS)  # one batch for every card
     for pillar in PILLARS:
         st.subheader(code_label("pillar", pillar))
-        components.kpi_grid(HEADLINE[pillar], filters, columns=columns)
+        components.kpi_grid(HEADLINE[pillar], filters, columns=columns, series=series)
 
 
 def control_chart(filters, printing: bool) -> None:
