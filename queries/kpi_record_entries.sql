@@ -25,12 +25,25 @@ entries as (
         and (len($teams) = 0 or list_contains($teams, w.team))
 ),
 
-flagged as (
+pairs as (
+    -- a (subject, event) pair is duplicated when more than one ledger recorded it in the period (min <> max
+    -- says so without counting distinct ledgers, which is the slow part at scale)
     select
         period_key,
-        group_key,
-        count(distinct ledger_id) over (partition by period_key, subject_key, event_key) > 1 as is_duplicate
+        subject_key,
+        event_key,
+        min(ledger_id) <> max(ledger_id) as is_duplicate
     from entries
+    group by period_key, subject_key, event_key
+),
+
+flagged as (
+    select
+        e.period_key,
+        e.group_key,
+        p.is_duplicate
+    from entries as e
+    inner join pairs as p using (period_key, subject_key, event_key)
 ),
 
 final as (

@@ -2,7 +2,8 @@
 --          to 0–100, for the key-driver (relative weights) analysis done in jianfu/metrics/drivers.py
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period);
 --             $by ('all' or 'grid_id'); $grids (list, empty = no filter)
--- grain: one row per period_key × group_key × response × dimension ('overall' for the overall item)
+-- grain: one row per period_key × group_key × response × dimension ('overall' for the overall item), ordered
+--        by period_key and group_key (the reducer splits the rows into contiguous slices)
 with periods as (
     select unnest($periods, recursive := true)
 ),
@@ -36,3 +37,4 @@ final as (
 )
 
 select * from final
+order by period_key, group_key

@@ -94,6 +94,11 @@ def evaluate(con, cat: Catalogue, kpis: list[Kpi], filters: Filters, periods: li
         if kpi.query_name and not missing[kpi.id]:
             check_split(kpi, by)
             by_query[kpi.query_name].append(kpi)
+    # Equal periods are computed once (a 12-month window's previous period is also its last year).
+    same_as, distinct = {}, {}
+    for period in periods:
+        same_as[period.key] = distinct.setdefault((period.start, period.end, period.as_of(data_as_of)), period).key
+    periods = list(distinct.values())
     # A query filters only on the dimensions its table has; the others are passed as "no filter".
     estimates: dict[tuple[str, str, object], Estimate] = {}
     for query_name, group in by_query.items():
@@ -114,6 +119,8 @@ def evaluate(con, cat: Catalogue, kpis: list[Kpi], filters: Filters, periods: li
         if kpi.query_name and not missing[kpi.id] and not kpi.reducer and by == ALL:
             for period in periods:
                 estimates.setdefault((kpi.id, period.key, None), estimate(kpi.kind, {}))
+    estimates.update({(kpi_id, key, group): est for (kpi_id, computed, group), est in list(estimates.items())
+                      for key, same in same_as.items() if same == computed and key != computed})
     return Evaluation(estimates, missing, unfiltered)
 
 
