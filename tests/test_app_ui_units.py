@@ -99,6 +99,20 @@ def test_change_in_points_for_proportions_and_relative_otherwise():
     assert format.change(0.99001, 0.99002, "ratio", lang="en") == "+0.0 pp"
 
 
+def test_a_change_that_reads_zero_gets_no_colour():
+    from types import SimpleNamespace
+
+    from jianfu.ui.components import _delta_color
+
+    hours = SimpleNamespace(direction="down", unit="hours")
+    assert _delta_color(hours, SimpleNamespace(value=11118.4, previous=11120.0, flags=frozenset())) == "off"
+    assert _delta_color(hours, SimpleNamespace(value=10000.0, previous=11120.0, flags=frozenset())) == "inverse"
+    rate = SimpleNamespace(direction="up", unit="percent")
+    assert _delta_color(rate, SimpleNamespace(value=0.95001, previous=0.95, flags=frozenset())) == "off"
+    assert _delta_color(rate, SimpleNamespace(value=0.96, previous=0.95, flags=frozenset())) == "normal"
+    assert _delta_color(rate, SimpleNamespace(value=0.96, previous=0.95, flags=frozenset({"not_rankable"}))) == "off"
+
+
 def test_dates():
     assert format.day(date(2025, 3, 1), "zh") == "2025年3月1日"
     assert format.day("2025-03-01 10:00:00", "en") == "2025-03-01"
@@ -158,3 +172,11 @@ def test_defaults_are_never_written():
     chosen, _ = parse({"period": "last_month"}, OPTIONS)
     assert chosen == {} and to_params(chosen) == {}
     assert to_params({"period": "year_to_date", "team": []}) == {"period": "year_to_date"}
+
+
+def test_a_score_change_that_reads_zero_is_neither_green_nor_red():
+    from jianfu.ui.overview_view import _score_change, _score_colour
+
+    assert _score_change(1.2101, 1.2099) == "+0.00" and _score_colour("+0.00") == "off"
+    assert _score_change(1.19, 1.2099) == "-0.02" and _score_colour("-0.02") == "normal"
+    assert _score_change(None, 1.0) is None and _score_colour(None) == "off"

@@ -38,8 +38,10 @@ def require_warehouse() -> None:
 
 
 def _delta_color(kpi, result) -> str:
-    """Colour a change only when the KPI has a direction and enough observations to be ranked."""
-    if kpi.direction not in ("up", "down") or "not_rankable" in result.flags:
+    """Colour a change only when the KPI has a direction, enough observations to be ranked, and the change
+    shows (a +0.0% coloured as worse would send a meeting after nothing)."""
+    if (kpi.direction not in ("up", "down") or "not_rankable" in result.flags
+            or format.no_visible_change(result.value, result.previous, kpi.unit)):
         return "off"
     return "normal" if kpi.direction == "up" else "inverse"
 

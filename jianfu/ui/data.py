@@ -21,7 +21,7 @@ from jianfu.metrics.sql import query_parameters, query_text, run_query
 from jianfu.ui.filter_params import FilterOptions
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)  # the current version and the one a running page may hold
 def _connection(version: str):
     return warehouse.read_connection()
 

@@ -143,14 +143,30 @@ def value(x, unit: str | None, n=None, lang: str | None = None) -> str:
 def change(current, reference, unit: str | None, lang: str | None = None) -> str | None:
     """The change from `reference` to `current`, signed: "+1.2 pp" for proportions, "+8.0%" otherwise.
     None when there is nothing to compare (st.metric then shows no arrow)."""
+    points = _change_points(current, reference, unit)
+    if points is None:
+        return None
+    if unit in PROPORTION_UNITS:
+        return t("unit.pp_value", lang, value=_signed(points))
+    return f"{_signed(points)}%"
+
+
+def no_visible_change(current, reference, unit: str | None) -> bool:
+    """True when `change()` would read +0.0: such a change gets no colour (it is neither better nor worse)."""
+    points = _change_points(current, reference, unit)
+    return points is not None and round(points, 1) == 0
+
+
+def _change_points(current, reference, unit: str | None) -> float | None:
+    """The change in percentage points (proportions) or per cent of the reference (everything else)."""
     if _missing(current) or _missing(reference):
         return None
     diff = float(current) - float(reference)
     if unit in PROPORTION_UNITS:
-        return t("unit.pp_value", lang, value=_signed(diff * 100))
+        return diff * 100
     if float(reference) == 0:
         return None
-    return f"{_signed(diff / abs(float(reference)) * 100)}%"
+    return diff / abs(float(reference)) * 100
 
 
 def _signed(x: float) -> str:

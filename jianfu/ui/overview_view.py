@@ -23,22 +23,28 @@ def composite_row(composite: dict) -> None:
     """The composite score and the four pillar scores, each with its change vs the previous window."""
     columns = st.columns(1 + len(PILLARS))
     with columns[0], st.container(border=True):
-        st.metric(t("overview.composite"), format.score(composite["value"]),
-                  delta=_score_change(composite["value"], composite["previous"]),
-                  delta_description=t("kpi.vs_previous"), help=t("overview.composite_help"))
+        change = _score_change(composite["value"], composite["previous"])
+        st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
+                  delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
+                  help=t("overview.composite_help"))
     for column, pillar in zip(columns[1:], PILLARS):
         value = composite["pillars"].get(pillar)
         with column, st.container(border=True):
-            st.metric(code_label("pillar", pillar), format.score(value),
-                      delta=_score_change(value, composite["pillars_previous"].get(pillar)),
-                      delta_description=t("kpi.vs_previous"))
+            change = _score_change(value, composite["pillars_previous"].get(pillar))
+            st.metric(code_label("pillar", pillar), format.score(value), delta=change,
+                      delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"))
     st.caption(t("overview.composite_caption", n=composite["n"]))
 
 
 def _score_change(value, previous) -> str | None:
     if value is None or previous is None:
         return None
-    return f"{value - previous:+.2f}"
+    return f"{round(value - previous, 2) + 0.0:+.2f}"
+
+
+def _score_colour(change: str | None) -> str:
+    """Scores are higher-is-better; a change that reads +0.00 is no change and gets no colour."""
+    return "off" if change is None or float(change) == 0 else "normal"
 
 
 def pillar_cards(filters, columns: int) -> None:
