@@ -45,7 +45,10 @@ READ_STATEMENTS = frozenset({"SELECT"})  # DESCRIBE, SUMMARIZE, FROM, VALUES, WI
 _IN_SCOPE = "grid_id in (select grid_id from scope.grids)"
 # Rules that read another (already narrowed) view are created after it.
 _THROUGH_PARENT = {
-    "evaluations": "case_id in (select case_id from cases)",
+    # A case id is unique only within its exporting system, and a rating names no system: a rating is shown
+    # only when no case outside the user's grids carries its case id.
+    "evaluations": "case_id in (select case_id from cases) and case_id not in (select case_id from "
+                   f"{HIDDEN_CATALOG}.main.cases where grid_id is null or grid_id not in (select grid_id from scope.grids))",
     "survey_answers": "response_id in (select response_id from survey_responses)",
     "time_use": "worker_id in (select worker_id from workers)",
     "record_entries": "worker_id in (select worker_id from workers)",

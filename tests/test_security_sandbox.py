@@ -34,10 +34,12 @@ _ROWS = (
     f"('c-1', '2026-01-01', 'closed', 'g01', 'w-1', {_P}), ('c-2', '2026-01-02', 'closed', 'g01', 'w-1', {_P}), "
     f"('secret-case-1', '2026-01-03', 'closed', 'g02', 'secret-w', {_P}), "
     f"('secret-case-2', '2026-01-04', 'received', 'g02', 'secret-w', {_P}), "
-    f"('secret-case-3', '2026-01-05', 'received', 'g02', 'secret-w', {_P})",
+    f"('secret-case-3', '2026-01-05', 'received', 'g02', 'secret-w', {_P}), "
+    # another exporting system reuses the id c-2 for a case of g02: its rating must not reach g01
+    "('c-2', '2026-01-06', 'closed', 'g02', 'secret-w', 'other', 1)",
     "insert into evaluations (eval_id, case_id, rated_at, rating, comment, source_system, source_file_id) values "
     f"('e-1', 'c-1', '2026-01-02', 5, '很好', {_P}), ('secret-eval', 'secret-case-1', '2026-01-04', 1, "
-    f"'secret complaint', {_P})",
+    f"'secret complaint', {_P}), ('secret-shared-id-eval', 'c-2', '2026-01-07', 1, 'secret', 'other', 1)",
     "insert into survey_responses (response_id, wave, grid_id, comment, source_system, source_file_id) values "
     f"('r-1', '2026q1', 'g01', '满意', {_P}), ('secret-resp', '2026q1', 'g02', 'secret words', {_P})",
     "insert into survey_answers (response_id, item, score, source_system, source_file_id) values "
@@ -194,7 +196,7 @@ def test_side_channel_is_confined_to_the_grid(sql):
 def test_the_same_query_unscoped_does_see_both_grids():
     """Proves the fixture can leak: without a scope, 'secret' rows are there."""
     assert _leaks(run_sql("select * from cases where grid_id = 'g02'"))
-    assert len(run_sql("select * from cases").frame) == 5
+    assert len(run_sql("select * from cases").frame) == 6
 
 
 @pytest.mark.parametrize("sql", [
@@ -205,7 +207,7 @@ def test_runaway_query_stops_at_the_time_limit(sql):
     result = run_sql(sql, time_limit_ms=LIMIT_MS)
     assert result.error_code in ("time_limit", "sql_error"), result.error  # a memory error is also a stop
     assert result.elapsed_ms < LIMIT_MS + 3000
-    assert run_sql("select count(*) as n from cases").frame["n"].tolist() == [5]  # the console still works
+    assert run_sql("select count(*) as n from cases").frame["n"].tolist() == [6]  # the console still works
 
 
 def test_ten_million_rows_are_capped_with_a_notice():
