@@ -22,6 +22,23 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return sorted(COMMANDS)
 
+    def invoke(self, ctx):
+        """Problems a user can fix are one sentence, not a traceback: a damaged warehouse file names the way back,
+        a write that failed says the warehouse is unchanged."""
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            from jianfu import warehouse
+
+            if warehouse.is_damage(exc):
+                reason = str(exc).strip().splitlines()[0][:200]
+                raise click.ClickException(
+                    f"the warehouse file is damaged ({reason}); nothing was changed — run `jianfu recover` to go "
+                    "back to the newest version that reads completely") from exc
+            if isinstance(exc, (warehouse.WarehouseWriteFailed, warehouse.WarehouseMissing)):
+                raise click.ClickException(str(exc)) from exc
+            raise
+
     def get_command(self, ctx, name):
         if name not in COMMANDS:
             return None

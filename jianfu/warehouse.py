@@ -42,6 +42,16 @@ class WarehouseMissing(RuntimeError):
     pass
 
 
+# What DuckDB 2.0 says when a file is truncated, overwritten or has a bad block (seen in tests).
+_DAMAGE_SIGNS = ("Corrupt database file", "not a valid DuckDB database file", "Could not read enough bytes")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True for DuckDB's errors about a damaged file (`jianfu recover` is the way back), as opposed to a full
+    disk or a bad query."""
+    return isinstance(exc, duckdb.Error) and any(sign in str(exc) for sign in _DAMAGE_SIGNS)
+
+
 class WarehouseWriteFailed(RuntimeError):
     """The new version could not be written (full disk, size limit); the current version is unchanged."""
 
@@ -165,7 +175,7 @@ def write():
                 pass
             for leftover in (tmp, Path(str(tmp) + ".wal")):
                 leftover.unlink(missing_ok=True)
-            if isinstance(exc, (OSError, duckdb.IOException)):
+            if isinstance(exc, (OSError, duckdb.IOException)) and not is_damage(exc):
                 reason = str(exc).strip().splitlines()[0][:200]
                 raise WarehouseWriteFailed(
                     f"the warehouse could not be written ({reason}): the disk is full or a file-size limit was "

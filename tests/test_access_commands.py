@@ -91,3 +91,20 @@ def test_recover_with_no_sound_version_says_so():
         "warehouse folder and `jianfu serve`)",
     ]
     assert duckdb.__version__.startswith("2.")
+
+
+def test_commands_on_a_damaged_warehouse_say_so_in_one_line_and_change_nothing():
+    _write_version(10)
+    _write_version(20)
+    damaged = warehouse.current_path()
+    damaged.write_bytes(b"not a database at all" * 100)
+    warehouse.close_read_connections()
+    files = sorted(p.name for p in damaged.parent.iterdir())
+    for args in (["imports"], ["rejects"], ["undo", "1"], ["kpis", "--period", "2026-10"]):
+        result = _run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "Traceback" not in result.output
+        assert result.output.startswith("Error: the warehouse file is damaged (IO Error:"), (args, result.output)
+        assert result.output.rstrip().endswith("run `jianfu recover` to go back to the newest version that reads "
+                                               "completely"), args
+        assert sorted(p.name for p in damaged.parent.iterdir()) == files  # nothing written, nothing left behind

@@ -6,12 +6,7 @@ from contextlib import contextmanager
 
 import duckdb
 
-# What DuckDB 2.0 says when a file is truncated, overwritten or has a bad block (seen in tests).
-_DAMAGE_SIGNS = ("Corrupt database file", "not a valid DuckDB database file", "Could not read enough bytes")
-
-
-def is_damage(exc: BaseException) -> bool:
-    return isinstance(exc, duckdb.Error) and any(sign in str(exc) for sign in _DAMAGE_SIGNS)
+from jianfu.warehouse import is_damage
 
 
 @contextmanager
