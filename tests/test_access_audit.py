@@ -57,3 +57,27 @@ def test_an_unwritable_log_stops_the_action():
     audit.audit_path().mkdir()  # a directory where the file should be: every write fails
     with pytest.raises(audit.AuditUnavailable, match="the action was not performed"):
         audit.record("export", "li", "cases.csv")
+
+
+def test_cli_ingest_and_undo_are_audited_and_not_done_when_the_log_cannot_be_written(tmp_path):
+    import getpass
+
+    from click.testing import CliRunner
+
+    from jianfu import cli, warehouse
+    from test_ingest_loader import HEADERS, ROWS, write_csv, write_mapping
+
+    run = lambda *args: CliRunner().invoke(cli.main, list(args))  # noqa: E731
+    export = write_csv(tmp_path / "a.csv", HEADERS, ROWS)
+    assert run("ingest", str(export), "--mapping", str(write_mapping(tmp_path))).exit_code == 0
+    assert run("undo", "1").exit_code == 0
+    who = f"cli:{getpass.getuser()}"
+    assert [(e["who"], e["action"], e["what"]) for e in audit.entries()] == [
+        (who, "import", "a.csv"), (who, "undo", "import 1")]
+
+    audit.audit_path().unlink()
+    audit.audit_path().mkdir()  # the log cannot be opened for writing: the import must not happen
+    version = warehouse.current_path()
+    refused = run("ingest", str(export), "--mapping", str(write_mapping(tmp_path)))
+    assert refused.exit_code == 1 and refused.output.startswith("Error: the audit log cannot be written")
+    assert warehouse.current_path() == version

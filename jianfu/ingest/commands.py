@@ -2,13 +2,26 @@
 traceback for bad input (ImportRefused carries the sentence to print)."""
 from __future__ import annotations
 
+import getpass
 import sys
+from pathlib import Path
 
 import click
 
 from jianfu import warehouse
 from jianfu.ingest.errors import ImportRefused
 from jianfu.ingest.loader import ImportOutcome, import_files, list_imports, list_rejects, undo
+
+
+def _audited(action: str, what: str, **details) -> None:
+    """Record the action in the audit log before doing it, as the web pages do: an action that cannot be
+    recorded is not performed. The actor is the operating-system account that ran the command."""
+    from jianfu.access import audit  # only commands that change the warehouse pay for it
+
+    try:
+        audit.record(action, f"cli:{getpass.getuser()}", what, **details)
+    except audit.AuditUnavailable as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _outcome_line(o: ImportOutcome) -> str:
@@ -25,6 +38,7 @@ def _outcome_line(o: ImportOutcome) -> str:
               help="Mapping file (TOML, see jianfu/ingest/MAPPING.md); default: recognise the export by its headers.")
 def ingest(files: tuple[str, ...], mapping: str | None) -> None:
     """Import export files (CSV in UTF-8/GB18030, or XLSX) into the warehouse. 导入导出文件。"""
+    _audited("import", ", ".join(Path(f).name for f in files), files=len(files))
     outcomes = import_files(files, mapping=mapping, who="cli")
     for outcome in outcomes:
         click.echo(_outcome_line(outcome))
@@ -51,6 +65,7 @@ def imports() -> None:
 @click.argument("import_id", type=int)
 def undo_command(import_id: int) -> None:
     """Undo one import: its rows go, the rows it replaced come back. 撤销一次导入。"""
+    _audited("undo", f"import {import_id}")
     try:
         result = undo(import_id, who="cli")
     except ImportRefused as exc:
