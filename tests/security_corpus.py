@@ -215,6 +215,9 @@ CORPUS: list[Hostile] = [
     Hostile("excel_serial_beyond_9999", lambda: xlsx([["s-1", 2958466.5, "", "received", "x", "g01", "1"],
                                                       ["s-2", 46027.4, "", "received", "x", "g01", "1"]]),
             "either", suffix=".xlsx"),
+    Hostile("excel_serial_after_2262", lambda: xlsx([["s-1", 200000, "", "received", "x", "g01", "1"],
+                                                     ["s-2", 46027.4, "", "received", "x", "g01", "1"]]),
+            "loaded", 1, suffix=".xlsx"),  # 2447-07-30: beyond pandas' nanosecond range, rejected as implausible
     Hostile("excel_negative_serial", lambda: xlsx([["s-1", -5, "", "received", "x", "g01", "1"],
                                                    ["s-2", 46027.4, "", "received", "x", "g01", "1"]]),
             "either", suffix=".xlsx"),

@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,8 +29,13 @@ from jianfu.ingest.errors import ImportRefused
 XLSX_SIGNATURE, OLE2_SIGNATURE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 DELIMITERS = (",", "\t", ";", "|")
-_UTF8_CHINESE_PAIR = re.compile(rb"[\xe4-\xe9][\x80-\xbf]{2}[\xe4-\xe9][\x80-\xbf]{2}")  # U+4E00–U+9FFF twice
+# U+4E00–U+9FFF twice in UTF-8, found as "LCCLCC" in the bytes translated to classes: a lead byte E4–E9 is "L",
+# a continuation byte 80–BF is "C" (a plain find over the translation is several times faster than a regex).
+_UTF8_CLASSES = bytes(ord("L") if 0xE4 <= b <= 0xE9 else ord("C") if 0x80 <= b <= 0xBF else ord(".")
+                      for b in range(256))
+_UTF8_CHINESE_PAIR = b"LCCLCC"
 _CHUNK = 16 << 20
+_UTF8_CHECK_CHUNK = 1 << 20  # decoded and dropped piece by piece: never a full text copy
 # Real xlsx parts compress 5–30×; a part inflating more than this (and to more than 64 MB) is a zip bomb.
 ZIP_BOMB_RATIO, ZIP_BOMB_MIN_BYTES = 100, 64 << 20
 
@@ -109,7 +113,7 @@ class Source:
         return self._format
 
     def _detect_format(self) -> tuple[str, str | None, object]:
-        if not self.data.strip():
+        if not self.data or self.data.isspace():
             raise ImportRefused(f"{self.name} is empty; export it again.")
         if self.data.startswith((XLSX_SIGNATURE, OLE2_SIGNATURE)):
             return "xlsx", None, _open_workbook(self.data, self.name)
@@ -152,12 +156,16 @@ def detect_encoding(data: bytes, name: str) -> tuple[str, bytes]:
 def _utf8_chinese_line(data: bytes) -> int | None:
     """The first line that is valid UTF-8 holding two Chinese characters in a row, if any. In a real GB18030 file
     such a line is next to impossible; in a file pasted together from UTF-8 and GBK parts it is the UTF-8 part."""
-    for match in _UTF8_CHINESE_PAIR.finditer(data):
-        start = data.rfind(b"\n", 0, match.start()) + 1
-        end = data.find(b"\n", match.end())
+    classes = data.translate(_UTF8_CLASSES)
+    found = classes.find(_UTF8_CHINESE_PAIR)
+    while found >= 0:
+        start = data.rfind(b"\n", 0, found) + 1
+        end = data.find(b"\n", found)
+        end = end if end >= 0 else len(data)
         try:
-            data[start:end if end >= 0 else len(data)].decode("utf-8")
+            data[start:end].decode("utf-8")
         except UnicodeDecodeError:
+            found = classes.find(_UTF8_CHINESE_PAIR, end)  # the rest of this line cannot be valid either
             continue
         return data.count(b"\n", 0, start) + 1
     return None
@@ -165,10 +173,11 @@ def _utf8_chinese_line(data: bytes) -> int | None:
 
 def _utf8_error(data: bytes) -> int | None:
     """None if `data` is valid UTF-8, else the offset of the first bad byte. Chunked: no full text copy."""
-    decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    for start in range(0, len(data), _CHUNK):
-        try:
-            decoder.decode(data[start:start + _CHUNK], final=start + _CHUNK >= len(data))
+    view, start = memoryview(data), 0
+    while start < len(data):
+        final = start + _UTF8_CHECK_CHUNK >= len(data)
+        try:  # a character cut at the chunk's end is not consumed: the next chunk starts with it
+            start += codecs.utf_8_decode(view[start:start + _UTF8_CHECK_CHUNK], "strict", final)[1]
         except UnicodeDecodeError as exc:
             return start + exc.start
     return None
@@ -378,12 +387,15 @@ def _drop_blank_rows(raw: RawTable) -> RawTable:
     """A row with nothing but empty cells is not a record (spreadsheets are full of them)."""
     if raw.data.num_columns == 0 or raw.data.num_rows == 0:
         return raw
-    blank = None
+    blank = np.arange(raw.data.num_rows)  # rows blank in every column so far: few after the first column
     for column in raw.data.columns:
-        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(column), ""), True)
-        blank = empty if blank is None else pc.and_(blank, empty)
-    keep = pc.invert(blank)
-    if not pc.all(keep).as_py():
-        raw.data = raw.data.filter(keep)
-        raw.lines = raw.lines[keep.to_numpy(zero_copy_only=False)]
+        cells = column if blank.size == raw.data.num_rows else column.take(blank)
+        empty = pc.fill_null(pc.equal(pc.utf8_trim_whitespace(cells), ""), True)
+        blank = blank[empty.to_numpy(zero_copy_only=False)]
+        if not blank.size:
+            return raw
+    keep = np.ones(raw.data.num_rows, bool)
+    keep[blank] = False
+    raw.data = raw.data.filter(pa.array(keep))
+    raw.lines = raw.lines[keep]
     return raw
