@@ -40,8 +40,9 @@ class Call:
 
     def label(self) -> str:
         """A short name for profiles: the accessor and the KPI or query it ran."""
-        if self.accessor == "_kpis":
-            return "kpis (all)"
+        if self.accessor == "_kpis":  # (filters, kpi_ids or None)
+            ids = self.args[1] if len(self.args) > 1 else None
+            return f"kpis ({len(ids)} KPIs)" if ids else "kpis (all)"
         if self.accessor in ("_series", "_by"):  # (kpi_ids, filters, grain | by, …)
             ids, detail = self.args[0], self.args[2]
             return f"{self.accessor.strip('_')} {detail} ({len(ids)} KPIs: {', '.join(ids[:3])}{' …' if len(ids) > 3 else ''})"

@@ -19,7 +19,7 @@ else:
 
 composite = data.composite(filters)
 view.composite_row(composite)
-view.pillar_cards(filters, columns=3 if printing else 4)
+view.pillar_cards(filters, columns=3 if printing else 4, results=composite["results"])
 view.control_chart(filters, printing)
 
 top, bottom = st.columns(2)

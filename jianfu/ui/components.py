@@ -105,13 +105,15 @@ def _status_badges(kpi, result, series) -> None:
         st.markdown(" ".join(f":{colour}-badge[{text}]" for text, colour in badges))
 
 
-def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.DataFrame] | None = None) -> dict:
+def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.DataFrame] | None = None,
+             results: dict | None = None) -> dict:
     """Cards for the KPIs in `ids` that the catalogue knows, `columns` per row, each with a 12-month sparkline
-    and control-chart signal. `series` may hold those sparklines already (a page with several grids fetches
-    them in one batch). Returns the engine's results for the page to reuse."""
+    and control-chart signal. `series` and `results` may hold the sparklines and the engine's results already
+    (the overview fetches every card's in one batch). Returns the engine's results for the page to reuse."""
     catalogue = data.catalogue()
     ids = [kpi_id for kpi_id in ids if kpi_id in catalogue]
-    results = data.kpis(filters, ids)
+    if results is None:
+        results = data.kpis(filters, ids)
     if series is None:
         series = data.series_many(ids, filters, periods=SPARKLINE_MONTHS)
     for start in range(0, len(ids), columns):

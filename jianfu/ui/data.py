@@ -75,15 +75,14 @@ def facts() -> WarehouseFacts:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _kpis(version: str, filters) -> dict:
-    return metrics.compute_kpis(connection(), filters, facts=facts())
+def _kpis(version: str, filters, ids: tuple[str, ...] | None) -> dict:
+    return metrics.compute_kpis(connection(), filters, ids=list(ids) if ids else None, facts=facts())
 
 
 def kpis(filters, ids=None) -> dict:
-    """{kpi_id: KpiResult} for the filters (all KPIs when `ids` is None). Every KPI is computed once per
-    filters and cached, so the cards of every page and the composite share one evaluation."""
-    results = _kpis(warehouse.version_key(), scoped(filters))
-    return results if ids is None else {kpi_id: results[kpi_id] for kpi_id in ids if kpi_id in results}
+    """{kpi_id: KpiResult} for the filters: every KPI when `ids` is None (the overview and its composite), else
+    only those, so a page runs only its own KPIs' queries."""
+    return _kpis(warehouse.version_key(), scoped(filters), tuple(ids) if ids else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

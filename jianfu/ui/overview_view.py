@@ -47,13 +47,15 @@ def _score_colour(change: str | None) -> str:
     return "off" if change is None or float(change) == 0 else "normal"
 
 
-def pillar_cards(filters, columns: int) -> None:
+def pillar_cards(filters, columns: int, results: dict) -> None:
+    """The headline cards by pillar; `results` are every KPI's (the composite's), so the cards run no query
+    of their own, and every card's sparkline comes from one batch."""
     catalogue = data.catalogue()
     ids = [kpi_id for pillar in PILLARS for kpi_id in HEADLINE[pillar] if kpi_id in catalogue]
-    series = data.series_many(ids, filters, periods=components.SPARKLINE_MONTHS)  # one batch for every card
+    series = data.series_many(ids, filters, periods=components.SPARKLINE_MONTHS)
     for pillar in PILLARS:
         st.subheader(code_label("pillar", pillar))
-        components.kpi_grid(HEADLINE[pillar], filters, columns=columns, series=series)
+        components.kpi_grid(HEADLINE[pillar], filters, columns=columns, series=series, results=results)
 
 
 def control_chart(filters, printing: bool) -> None:
