@@ -27,6 +27,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("suppress_below_n", 10, "A KPI with fewer observations is hidden (shown as n<10)."),
     Setting("rank_below_n", 30, "A KPI with fewer observations is shown but neither coloured nor ranked."),
     Setting("score_cap", 1.25, "Upper cap of a CityScore-style KPI score."),
+    Setting("query_memory_limit", "768MB", "DuckDB memory for the dashboard's queries; larger ones spill to disk "
+            "(data_dir/spill), so one process stays within about 1.5 GB even at 10M cases."),
     Setting("keep_versions", 5, "How many older warehouse versions are kept for recovery."),
     Setting("sql_time_limit_ms", 5000, "Time limit of one query in the analyst SQL console."),
     Setting("sql_max_rows", 10000, "Row cap of the SQL console and drill-down (a notice says when it cut)."),

@@ -104,9 +104,17 @@ def read_connection() -> duckdb.DuckDBPyConnection:
             # Dropped, not closed: another thread may still be querying the old version through a cursor,
             # which keeps it open until that cursor is gone (closing it here broke their query).
             _read_connections.clear()
-            con = duckdb.connect(key, read_only=True, config=DUCKDB_CONFIG)
+            con = duckdb.connect(key, read_only=True, config=read_config())
             _read_connections[key] = con
         return con
+
+
+def read_config() -> dict:
+    """Reads are bounded in memory and spill to `data_dir/spill` (not next to the version file, where the
+    writer's clean-up of `*.tmp*` leftovers would meet DuckDB's default `<file>.tmp` folder)."""
+    spill = settings.data_dir() / "spill"
+    spill.mkdir(parents=True, exist_ok=True)
+    return {**DUCKDB_CONFIG, "memory_limit": str(settings.get("query_memory_limit")), "temp_directory": str(spill)}
 
 
 def version_key() -> str:

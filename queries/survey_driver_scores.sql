@@ -1,9 +1,13 @@
--- purpose: per survey response, the overall-satisfaction score and each dimension's mean score, all rescaled
---          to 0–100, for the key-driver (relative weights) analysis done in jianfu/metrics/drivers.py
+-- purpose: per complete survey response, the overall-satisfaction score and each dimension's mean score, all
+--          rescaled to 0–100, for the key-driver (relative weights) analysis done in jianfu/metrics/drivers.py.
+--          A response is complete when it scored every dimension scored in its period and group; only complete
+--          responses enter the model, so only they are returned (one list per response keeps city-scale
+--          surveys small in memory)
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period);
 --             $by ('all' or 'grid_id'); $grids (list, empty = no filter)
--- grain: one row per period_key × group_key × response × dimension ('overall' for the overall item), ordered
---        by period_key and group_key (the reducer splits the rows into contiguous slices)
+-- grain: one row per period_key × group_key × complete response: its weight and `scores`, the mean score per
+--        dimension in the order of `dimensions` (sorted; 'overall' for the overall item), which is given on the
+--        first row of each period and group only; ordered by period_key, group_key and response
 with periods as (
     select unnest($periods, recursive := true)
 ),
@@ -18,7 +22,7 @@ items as (
     where (is_overall or dimension is not null) and scale_max > coalesce(scale_min, 1)
 ),
 
-final as (
+scored as (
     select
         p.period_key,
         case $by when 'grid_id' then r.grid_id end as group_key,
@@ -34,7 +38,39 @@ final as (
     where a.score is not null
         and (len($grids) = 0 or list_contains($grids, r.grid_id))
     group by all
+),
+
+dimensions as (
+    select period_key, group_key, list(distinct dimension order by dimension) as dimensions
+    from scored
+    group by period_key, group_key
+),
+
+responses as (
+    select
+        period_key,
+        group_key,
+        response_id,
+        weight,
+        list(score_100 order by dimension) as scores
+    from scored
+    group by period_key, group_key, response_id, weight
+),
+
+final as (
+    select
+        r.period_key,
+        r.group_key,
+        r.response_id,
+        r.weight,
+        r.scores,
+        case when row_number() over (partition by r.period_key, r.group_key order by r.response_id) = 1
+            then d.dimensions end as dimensions
+    from responses as r
+    inner join dimensions as d
+        on d.period_key = r.period_key and d.group_key is not distinct from r.group_key
+    where len(r.scores) = len(d.dimensions)
 )
 
-select * from final
-order by period_key, group_key
+select * exclude (response_id) from final
+order by period_key, group_key, response_id

@@ -27,7 +27,7 @@ class Recovery:
 def check_version(path: Path) -> str | None:
     """None when the version is sound, else one sentence saying what is wrong with it."""
     try:
-        con = duckdb.connect(str(path), read_only=True, config=warehouse.DUCKDB_CONFIG)
+        con = duckdb.connect(str(path), read_only=True, config=warehouse.read_config())
     except duckdb.Error as exc:
         return f"cannot be opened ({_first_line(exc)})"
     try:

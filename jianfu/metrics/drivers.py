@@ -1,7 +1,7 @@
 """Key-driver analysis of the resident survey: which dimensions move overall satisfaction.
 
 Per response: the overall item and each dimension's mean item score, all on 0–100 (survey_driver_scores.sql).
-Responses that answered the overall item and every dimension enter a relative-weights analysis (Johnson 2000;
+Responses that answered the overall item and every dimension (the query returns only those) enter a relative-weights analysis (Johnson 2000;
 stats.relative_weights) of overall on the dimensions, weighted by the survey weight. The result's value is the
 model's R²; its detail lists, per dimension, the importance (share of R²), the raw weight and the performance
 (weighted mean score) — the two axes of the importance × performance quadrant.
@@ -9,7 +9,8 @@ model's R²; its detail lists, per dimension, the importance (share of R²), the
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from jianfu.metrics import stats
 from jianfu.metrics.estimates import Estimate
@@ -17,39 +18,21 @@ from jianfu.metrics.estimates import Estimate
 MIN_RESPONSES_PER_DIMENSION = 5  # fewer complete responses than this per predictor cannot support a model
 
 
-def _wide(rows: pd.DataFrame) -> tuple[np.ndarray, list[str], np.ndarray]:
-    """(scores: one row per response and one column per dimension, NaN where unanswered; the dimensions, in
-    sorted order; each response's weight). The query gives one row per response × dimension, so the matrix is
-    filled by index: a pandas pivot of the same rows costs ten times as much at city scale."""
-    response_codes, _ = pd.factorize(rows["response_id"], sort=True)
-    dimension_codes, dimensions = pd.factorize(rows["dimension"], sort=True)
-    scores = np.full((response_codes.max() + 1, len(dimensions)), np.nan)
-    scores[response_codes, dimension_codes] = rows["score_100"].to_numpy(dtype=float)
-    weights = np.empty(len(scores))
-    weights[response_codes] = rows["weight"].to_numpy(dtype=float)
-    return scores, list(dimensions), weights
-
-
-def driver_estimate(rows: pd.DataFrame) -> Estimate:
-    """rows: response_id, weight, dimension, score_100 for one period and group (one row per response ×
-    dimension)."""
-    if rows.empty:
-        return Estimate(n=0, effective_n=0)
-    scores, columns, weights = _wide(rows)
+def driver_estimate(scores: np.ndarray, columns: list[str], weights: np.ndarray) -> Estimate:
+    """scores: one row per complete response of one period and group, one column per name in `columns`
+    (the dimensions and 'overall'); weights: each response's survey weight."""
     if "overall" not in columns:
         return Estimate(n=0, effective_n=0)
-    complete = ~np.isnan(scores).any(axis=1)
     dimensions = [c for c in columns if c != "overall"]
-    n = int(complete.sum())
+    n = len(scores)
     if not dimensions or n < MIN_RESPONSES_PER_DIMENSION * len(dimensions) + 1:
         return Estimate(n=n, effective_n=n)
-    predictors = scores[complete][:, [columns.index(d) for d in dimensions]]
-    outcome = scores[complete][:, columns.index("overall")]
-    w = weights[complete]
+    predictors = scores[:, [columns.index(d) for d in dimensions]]
+    outcome = scores[:, columns.index("overall")]
     if np.any(predictors.std(axis=0) == 0) or outcome.std() == 0:
         return Estimate(n=n, effective_n=n)
-    r_squared, raw = stats.relative_weights(predictors, outcome, w)
-    performance = np.average(predictors, axis=0, weights=w)
+    r_squared, raw = stats.relative_weights(predictors, outcome, weights)
+    performance = np.average(predictors, axis=0, weights=weights)
     table = [
         {"dimension": d, "importance": float(r / r_squared) if r_squared > 0 else None, "raw_weight": float(r),
          "performance": float(perf)}
@@ -59,22 +42,23 @@ def driver_estimate(rows: pd.DataFrame) -> Estimate:
     return Estimate(value=r_squared, n=n, effective_n=n, detail={"dimensions": table})
 
 
-def reduce_drivers(frame: pd.DataFrame, kpi_ids: list[str]) -> dict[tuple, dict[str, Estimate]]:
-    """Reducer for survey_driver_scores.sql (rows ordered by period_key, group_key): {(period_key, group_key):
-    {kpi_id: Estimate}}. Each period and group is a contiguous slice, so no rows are copied to split them."""
+def reduce_drivers(table: pa.Table, kpi_ids: list[str]) -> dict[tuple, dict[str, Estimate]]:
+    """Reducer for survey_driver_scores.sql (complete responses ordered by period_key and group_key, each
+    period and group's dimension names on its first row): {(period_key, group_key): {kpi_id: Estimate}}.
+    Each period and group is a contiguous slice; its score lists become one matrix without a Python loop."""
     out = {}
-    if frame.empty:
+    if table.num_rows == 0:
         return out
-    period_codes, _ = pd.factorize(frame["period_key"])
-    group_codes, _ = pd.factorize(frame["group_key"])  # NULL group (no split) → -1
-    keys = period_codes * (group_codes.max() + 2) + group_codes + 1
-    starts = np.flatnonzero(np.r_[True, np.diff(keys) != 0])
-    for start, end in zip(starts, [*starts[1:], len(frame)]):
-        rows = frame.iloc[start:end]
-        group_key = rows["group_key"].iloc[0]
-        key = (rows["period_key"].iloc[0], None if pd.isna(group_key) else group_key)
-        est = driver_estimate(rows)
-        out[key] = {kpi_id: est for kpi_id in kpi_ids}
+    keys = pc.binary_join_element_wise(table["period_key"], pc.fill_null(table["group_key"], ""), "\x1f")
+    keys = keys.to_numpy(zero_copy_only=False)
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    for start, end in zip(starts, [*starts[1:], table.num_rows]):
+        rows = table.slice(start, end - start)
+        first = rows.slice(0, 1).to_pylist()[0]
+        columns = first["dimensions"]
+        scores = rows["scores"].combine_chunks().flatten().to_numpy().reshape(-1, len(columns))
+        est = driver_estimate(scores, columns, rows["weight"].to_numpy())
+        out[(first["period_key"], first["group_key"])] = {kpi_id: est for kpi_id in kpi_ids}
     return out
 
 

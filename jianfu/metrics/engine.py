@@ -18,7 +18,7 @@ from jianfu.metrics.catalogue import Catalogue, Kpi
 from jianfu.metrics.drivers import REDUCERS
 from jianfu.metrics.estimates import Estimate, estimate
 from jianfu.metrics.filters import FILTER_DIMENSIONS, Filters
-from jianfu.metrics.sql import column_presence, missing_inputs, run_query, run_rows
+from jianfu.metrics.sql import column_presence, missing_inputs, run_arrow, run_rows
 
 ALL = "all"  # `by` value meaning no split
 QUERY_THREADS = 2  # the machines this runs on have two cores; DuckDB parallelises within each query too
@@ -130,8 +130,8 @@ def _query_estimates(con, cat: Catalogue, query_name: str, group: list[Kpi], fil
     narrowed = Filters(filters.start, filters.end, **{
         name: getattr(filters, name) if dim in dims else () for name, dim in FILTER_DIMENSIONS.items()})
     params = query_params(narrowed, periods, data_as_of, by, cat.baseline[1])
-    if group[0].reducer:  # row-level results, possibly many: through Arrow into pandas
-        reduced = REDUCERS[group[0].reducer](run_query(con, query_name, params), [k.id for k in group])
+    if group[0].reducer:  # row-level results, possibly many: kept in Arrow
+        reduced = REDUCERS[group[0].reducer](run_arrow(con, query_name, params), [k.id for k in group])
         return {(kpi_id, period_key, group_key): est
                 for (period_key, group_key), by_kpi in reduced.items() for kpi_id, est in by_kpi.items()}
     wanted = [k.id for k in group] if len(group) < len(cat_query_kpis(cat, query_name)) else None

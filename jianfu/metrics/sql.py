@@ -11,6 +11,7 @@ from datetime import datetime
 from functools import lru_cache
 
 import pandas as pd
+import pyarrow as pa
 
 from jianfu.schema import TABLES
 from jianfu.settings import ROOT
@@ -45,6 +46,15 @@ def run_query(con, name: str, params: dict) -> pd.DataFrame:
     cursor = con.cursor()
     try:
         return cursor.sql(query_text(name), params=_bound(name, params)).to_arrow_table().to_pandas()
+    finally:
+        cursor.close()
+
+
+def run_arrow(con, name: str, params: dict) -> pa.Table:
+    """As run_query, as an Arrow table (large row-level results stay columnar: no pandas objects per row)."""
+    cursor = con.cursor()
+    try:
+        return cursor.sql(query_text(name), params=_bound(name, params)).to_arrow_table()
     finally:
         cursor.close()
 
