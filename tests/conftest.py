@@ -115,3 +115,15 @@ def browser_page(_chromium):
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture
+def fresh_caches():
+    """Streamlit's caches emptied before and after the test: no result computed by another test leaks in."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

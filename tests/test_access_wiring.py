@@ -16,9 +16,9 @@ from jianfu.access import audit, users
 from jianfu.access.login import SESSION_KEY
 from jianfu.access.session import Session
 from jianfu.ui.i18n import t
+from apptest_pages import open_page
 from test_app_analysis_pages import server_past_first_visit  # noqa: F401 — a fixture: lets a click reach a page
 
-DASHBOARD = "../dashboard.py"  # AppTest resolves it against this file
 MINE, OTHER = "HT01", "HT02"
 ROLES = {"admin": ("admin", ()), "analyst": ("analyst", ()), "leader": ("leader", ()),
          "staff": ("grid_staff", (MINE,))}
@@ -37,28 +37,18 @@ def users_dir(sample_data_dir, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _with_users(users_dir, monkeypatch):
+def _with_users(users_dir, monkeypatch, fresh_caches):
     monkeypatch.setenv("JIANFU_DATA_DIR", str(users_dir))
     audit.audit_path().unlink(missing_ok=True)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def run(name: str | None, page: str = "overview", **params) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=120)
+    """The page as user `name` sees it once logged in (None: nobody is logged in)."""
+    session = {}
     if name is not None:
         role, grids = ROLES[name]
-        at.session_state[SESSION_KEY] = Session(users.User(name, role, grids), time.time())
-    at.query_params.update(params)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert [e.value for e in at.exception] == []
-    return at
+        session[SESSION_KEY] = Session(users.User(name, role, grids), time.time())
+    return open_page(page, session_state=session, **params)
 
 
 def metrics_shown(at: AppTest) -> list[tuple[str, str]]:

@@ -7,27 +7,20 @@ import re
 from dataclasses import dataclass
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from jianfu import metrics, warehouse, web_import
 from jianfu.ui.filter_params import preset_window
 from jianfu.ui.i18n import t
+from apptest_pages import open_page as run
 
-DASHBOARD = "../dashboard.py"  # AppTest resolves it against this file
 NOTHING = {"start": "2001-01-01", "end": "2001-01-31"}  # long before the sample data
 HAN = re.compile(r"[\u3400-\u9fff]")
 # page → (KPI cards, charts) it shows under the default filters on the sample data
 FILTERED = {"record_keeping": (9, 7), "grids_teams": (4, 5), "micro_projects": (6, 2)}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
@@ -44,16 +37,6 @@ def server_past_first_visit(monkeypatch):
         PagesManager.uses_pages_directory = False
 
     monkeypatch.setattr(PagesManager, "__init__", init_after_first_visit)
-
-
-def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=120)
-    at.query_params.update(params)
-    at.run()
-    at.switch_page(f"pages/{page}.py")
-    at.run()
-    assert [e.value for e in at.exception] == []
-    return at
 
 
 def shown_text(at: AppTest) -> list[str]:

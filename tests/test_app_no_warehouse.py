@@ -3,39 +3,22 @@ catalogue, still explain every KPI) instead of failing."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from jianfu.metrics import load_catalogue
 from jianfu.ui.i18n import t
+from apptest_pages import open_page
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.mark.parametrize("page", ["overview", "satisfaction", "throughput"])
 def test_a_page_without_a_warehouse_points_to_the_data_page(page):
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert [e.value for e in at.exception] == []
+    at = open_page(page, timeout=60)
     assert [i.value for i in at.info] == [t("common.no_warehouse")]
     assert at.caption[0].value.endswith(t("common.no_data_yet"))
     assert len(at.metric) == 0
 
 
 def test_the_catalogue_needs_no_warehouse():
-    at = AppTest.from_file("../dashboard.py", default_timeout=60)
-    at.run()
-    at.switch_page("pages/catalogue.py")
-    at.run()
-    assert [e.value for e in at.exception] == []
+    at = open_page("catalogue", timeout=60)
     assert len(at.expander) == len(load_catalogue())

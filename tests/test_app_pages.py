@@ -10,7 +10,6 @@ import re
 import numpy as np
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from jianfu import metrics, warehouse
@@ -18,31 +17,14 @@ from jianfu.ui import format
 from jianfu.ui.filter_params import preset_window
 from jianfu.ui.i18n import t
 from jianfu.ui.overview_view import HEADLINE
+from apptest_pages import open_page as run
 
-DASHBOARD = "../dashboard.py"  # AppTest resolves it against this file
 PAGES = ("overview", "satisfaction", "throughput", "catalogue")
 NOTHING = {"start": "2001-01-01", "end": "2001-01-31"}  # long before the sample data
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches(sample_warehouse):
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
-
-
-def run(page: str, **params) -> AppTest:
-    at = AppTest.from_file(DASHBOARD, default_timeout=120)
-    at.query_params.update(params)
-    at.run()
-    if page != "overview":
-        at.switch_page(f"pages/{page}.py")
-        at.run()
-    assert [e.value for e in at.exception] == []
-    return at
+pytestmark = pytest.mark.usefixtures("sample_warehouse", "fresh_caches")
 
 
 def texts(at: AppTest) -> list[str]:

@@ -11,7 +11,6 @@ from datetime import date
 
 import pandas as pd
 import pytest
-import streamlit as st
 
 from jianfu import warehouse
 from jianfu.ingest.loader import list_imports, undo
@@ -80,16 +79,12 @@ def test_kept_warehouse_facts_give_the_values_of_facts_looked_up(con, filters):
 
 
 @pytest.fixture
-def writable_sample(sample_data_dir, tmp_path, monkeypatch):
+def writable_sample(sample_data_dir, tmp_path, monkeypatch, fresh_caches):
     """A copy of the sample data dir that a test may import into or undo in."""
     folder = tmp_path / "data"
     shutil.copytree(sample_data_dir, folder, symlinks=True)
     monkeypatch.setenv("JIANFU_DATA_DIR", str(folder))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield folder
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    return folder
 
 
 def test_the_page_cache_gives_engine_values_and_recomputes_after_an_undo(writable_sample):
