@@ -34,7 +34,9 @@ SYSTEM_TABLES_SQL = (
         message varchar)""",
     """create table if not exists rejects (
         import_id bigint not null, file_name varchar not null, line bigint, column_name varchar, value varchar,
-        reason varchar not null)""",
+        reason varchar not null, quarantined boolean not null default false)""",
+    # warehouses from before quarantine: every reject then rejected its row
+    "alter table rejects add column if not exists quarantined boolean default false",
 )
 
 

@@ -89,15 +89,57 @@ def test_undo_is_refused_while_a_later_import_replaced_its_rows(tmp_path):
     assert again.outcome == "loaded" and scalar("select count(*) from cases") == 3
 
 
-def test_bad_rows_are_rejects_and_the_rest_loads(tmp_path):
+def test_a_bad_row_is_rejected_and_a_bad_field_set_aside_while_its_case_loads(tmp_path):
     rows = [*ROWS, ["A004", "低保申请", "2025-01-09 09:00:00", "2025-01-08 09:00:00", "已办结", "窗口", "1", "否"],
             ["A001", "重复", "2025-01-09 09:00:00", "", "办理中", "窗口", "1", "否"]]
     outcome = only(import_files([write_csv(tmp_path / "bad.csv", HEADERS, rows)], mapping=write_mapping(tmp_path)))
-    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected) == (5, 3, 2)
-    assert [(r["file_name"], r["line"], r["column_name"], r["reason"]) for r in
+    assert (outcome.rows_read, outcome.rows_loaded, outcome.rows_rejected) == (5, 4, 1)
+    assert outcome.message == "4 of 5 rows loaded; 1 rejected; 1 values set aside (their rows loaded)"
+    assert [(r["file_name"], r["line"], r["column_name"], r["reason"], r["quarantined"]) for r in
             list_rejects(warehouse.read_connection(), outcome.import_id)] == [
-        ("bad.csv", 6, "办结时间", "closed before received"),
-        ("bad.csv", 7, "受理编号", "duplicate case_id (first at line 2)")]
+        ("bad.csv", 6, "办结时间", "closed before received", True),
+        ("bad.csv", 7, "受理编号", "duplicate case_id (first at line 2)", False)]
+    assert canonical_rows("select case_id, received_at::varchar, closed_at, status, channel from cases "
+                          "where case_id = 'A004'") == [("A004", "2025-01-09 09:00:00", None, "closed", "window")]
+
+
+def test_a_file_whose_every_row_is_rejected_is_refused_and_nothing_is_recorded(tmp_path):
+    mapping = write_mapping(tmp_path)
+    only(import_files([write_csv(tmp_path / "good.csv", HEADERS, ROWS)], mapping=mapping))
+    version = warehouse.version_key()
+    rows = [["B1", "低保申请", "2025-13-01 09:00", "", "已办结", "窗口", "1", "否"],
+            ["B2", "低保申请", "昨天", "", "已办结", "窗口", "1", "否"],
+            ["B3", "低保申请", "2025-01-02 09:00:00", "", "暂停", "窗口", "1", "否"]]
+    outcome = only(import_files([write_csv(tmp_path / "all_bad.csv", HEADERS, rows)], mapping=mapping))
+    assert (outcome.outcome, outcome.import_id) == ("refused", None)
+    assert outcome.message == (
+        "all_bad.csv was not imported: none of its 3 rows could be loaded (受理时间: 2 × not a date-time in a "
+        "known format (%Y-%m-%d %H:%M:%S, %Y/%m/%d %H:%M) (first at line 2); 办理状态: 1 × value not listed in "
+        "[values.status] of the mapping (first at line 4)); nothing was recorded. Check that the mapping fits this "
+        "export, or import it with --allow-empty to record the rejects anyway.")
+    assert warehouse.version_key() == version
+    assert canonical_rows("select count(*) from import_log") == [(1,)]
+    assert canonical_rows("select count(*) from rejects") == [(0,)]
+
+    allowed = only(import_files([tmp_path / "all_bad.csv"], mapping=mapping, allow_empty=True))
+    assert (allowed.outcome, allowed.rows_loaded, allowed.rows_rejected) == ("loaded", 0, 3)
+    assert canonical_rows("select count(*) from rejects where import_id = ?", [allowed.import_id]) == [(3,)]
+
+
+def test_the_cli_refuses_an_all_rejected_file_unless_allow_empty(tmp_path):
+    bad = write_csv(tmp_path / "all_bad.csv", HEADERS, [["B1", "低保申请", "昨天", "", "已办结", "窗口", "1", "否"]])
+    run = lambda *args: CliRunner().invoke(cli.main, list(args))  # noqa: E731
+    refused = run("ingest", str(bad), "--mapping", str(write_mapping(tmp_path)))
+    assert refused.exit_code == 1
+    assert refused.output.startswith("refused    all_bad.csv: all_bad.csv was not imported: none of its 1 rows "
+                                     "could be loaded (受理时间: 1 × not a date-time")
+    assert current_version_missing()
+    allowed = run("ingest", str(bad), "--mapping", str(write_mapping(tmp_path)), "--allow-empty")
+    assert allowed.exit_code == 0 and allowed.output.startswith("loaded     all_bad.csv → cases · import 1: 0 of 1")
+
+
+def current_version_missing() -> bool:
+    return warehouse.current_path() is None
 
 
 REFUSALS = [
@@ -144,10 +186,10 @@ def test_the_cli_lists_imports_and_rejects_and_undoes(tmp_path):
     assert run("imports").output == "no imports yet\n"
     assert run("ingest", str(write_csv(tmp_path / "a.csv", HEADERS, rows)), "--mapping", str(mapping)).exit_code == 0
     imports = run("imports").output.splitlines()
-    assert imports[1].split()[:7] == ["1", "loaded", "cases", "4", "3", "0", "1"] and imports[1].endswith("a.csv")
+    assert imports[1].split()[:7] == ["1", "loaded", "cases", "4", "4", "0", "0"] and imports[1].endswith("a.csv")
     assert run("rejects", "--import", "1").output.splitlines() == [
-        "import 1  a.csv:6  办结时间: closed before received [2025-01-08 09:00:00]"]
-    assert run("undo", "1").output.startswith("undone     import 1 (a.csv): undone by cli: 3 rows removed")
+        "import 1  a.csv:6  办结时间: closed before received [2025-01-08 09:00:00] (value set aside, row loaded)"]
+    assert run("undo", "1").output.startswith("undone     import 1 (a.csv): undone by cli: 4 rows removed")
     refused = run("undo", "1")
     assert (refused.exit_code, refused.output) == (1, "refused    import 1 (a.csv) is undone; only a loaded import "
                                                       "can be undone.\n")

@@ -26,7 +26,12 @@ def rejects(checked):
     return [(r["line"], r["column_name"], r["value"], r["reason"]) for r in checked.rejects.to_pylist()]
 
 
-def test_every_bad_cell_is_a_reject_and_the_good_rows_load(tmp_path):
+def set_aside(checked):
+    """Lines of the rejects that only set their value aside (the row loaded)."""
+    return [r["line"] for r in checked.rejects.to_pylist() if r["quarantined"]]
+
+
+def test_every_bad_cell_is_a_reject_and_only_a_bad_identity_rejects_the_row(tmp_path):
     rows = [
         ["A1", "2025-01-02 09:00:00", "2025-01-03 09:00:00", "已办结", "1", "是"],  # 2 good
         ["A2", "2025-01-02 09:00:00", "", "已撤回", "1", "否"],  # 3 unknown status
@@ -55,15 +60,34 @@ def test_every_bad_cell_is_a_reject_and_the_good_rows_load(tmp_path):
         (11, "受理编号", " ", "required value is missing"),
         (12, "受理编号", "A1", "duplicate case_id (first at line 2)"),
     ]
-    assert (checked.rows_read, checked.rows_rejected, checked.rows_loaded) == (12, 10, 2)
+    # closing time, visits and yes/no are not what identifies a case: set aside, the case loads
+    assert set_aside(checked) == [5, 6, 7, 8]
+    assert (checked.rows_read, checked.rows_rejected, checked.rows_loaded, checked.values_set_aside) == (12, 6, 6, 4)
     loaded = checked.tables["cases"].select(["case_id", "received_at", "closed_at", "status", "visits",
                                              "immediate", "center"]).to_pylist()
+    received = dt.datetime(2025, 1, 2, 9)
     assert loaded == [
-        {"case_id": "A1", "received_at": dt.datetime(2025, 1, 2, 9), "closed_at": dt.datetime(2025, 1, 3, 9),
+        {"case_id": "A1", "received_at": received, "closed_at": dt.datetime(2025, 1, 3, 9),
          "status": "closed", "visits": 1, "immediate": True, "center": "service_center"},
+        {"case_id": "A4", "received_at": received, "closed_at": None,
+         "status": "closed", "visits": None, "immediate": None, "center": "service_center"},
+        {"case_id": "A5", "received_at": received, "closed_at": None,
+         "status": "in_progress", "visits": None, "immediate": None, "center": "service_center"},
+        {"case_id": "A6", "received_at": received, "closed_at": None,
+         "status": "in_progress", "visits": None, "immediate": None, "center": "service_center"},
+        {"case_id": "A7", "received_at": received, "closed_at": None,
+         "status": "in_progress", "visits": None, "immediate": None, "center": "service_center"},
         {"case_id": "A10", "received_at": dt.datetime(2025, 1, 5, 10, 30), "closed_at": None,
          "status": "in_progress", "visits": 0, "immediate": True, "center": "service_center"},
     ]
+
+
+def test_a_value_set_aside_on_a_row_rejected_anyway_is_not_quarantined(tmp_path):
+    rows = [["E1", "2025-13-45 09:00:00", "", "办理中", "-1", ""]]  # bad received time and bad visits
+    checked = check(raw_table(CASE_HEADERS, rows), load_mapping(write_mapping(tmp_path)), TODAY)
+    assert [(r["column_name"], r["quarantined"]) for r in checked.rejects.to_pylist()] == [
+        ("受理时间", False), ("跑动次数", False)]
+    assert (checked.rows_rejected, checked.values_set_aside, checked.tables["cases"].num_rows) == (1, 0, 0)
 
 
 def test_open_codes_are_lowercased_and_non_codes_rejected(tmp_path):
@@ -71,7 +95,7 @@ def test_open_codes_are_lowercased_and_non_codes_rejected(tmp_path):
                                                                                'service_line = "条线"'))
     rows = [["B1", "2025-01-02 09:00:00", "已办结", "Civil_Affairs"], ["B2", "2025-01-02 09:00:00", "已办结", "民政"]]
     checked = check(raw_table(["受理编号", "受理时间", "办理状态", "条线"], rows), load_mapping(mapping), TODAY)
-    assert checked.tables["cases"].column("service_line").to_pylist() == ["civil_affairs"]
+    assert checked.tables["cases"].column("service_line").to_pylist() == ["civil_affairs", None]
     assert rejects(checked) == [(3, "条线", "民政", "not a lowercase code (a-z, 0-9, _); map it in "
                                                      "[values.service_line]")]
 
@@ -80,7 +104,7 @@ def test_closed_code_lists_reject_unknown_codes(tmp_path):
     mapping = write_mapping(tmp_path, CASES_MAPPING.split("[values.channel]")[0])  # channel codes as written
     rows = [["C1", "2025-01-02 09:00:00", "已办结", "Online"], ["C2", "2025-01-02 09:00:00", "已办结", "fax"]]
     checked = check(raw_table(["受理编号", "受理时间", "办理状态", "办理渠道"], rows), load_mapping(mapping), TODAY)
-    assert checked.tables["cases"].column("channel").to_pylist() == ["online"]
+    assert checked.tables["cases"].column("channel").to_pylist() == ["online", None]  # C2 loads without it
     assert rejects(checked) == [(3, "办理渠道", "fax",
                                  "not one of the codes window, online, mobile, hotline, grid_visit, other")]
 
@@ -104,7 +128,8 @@ def test_a_junk_survey_answer_is_rejected_alone_and_never_becomes_0(tmp_path):
         (5, "总体满意度", "0", "outside the 1–5 scale"),
         (6, "问卷编号", "", "required value is missing"),
     ]
-    assert (checked.rows_rejected, checked.answers_rejected) == (1, 4)
+    assert (checked.rows_rejected, checked.values_set_aside) == (1, 4)
+    assert set_aside(checked) == [3, 3, 4, 5]
     items = checked.tables["survey_items"].to_pylist()
     assert [(i["item"], i["scale_min"], i["scale_max"], i["is_overall"]) for i in items] == [
         ("overall", 1.0, 5.0, True), ("happy", 1.0, 10.0, False)]

@@ -75,6 +75,11 @@ PLANTED = {
     "record_entries_unknown_ledger": (
         f"insert into record_entries (entry_id, ledger_id, recorded_at, source_system, source_file_id) values "
         f"('bad', 'l404', '2026-01-05 10:00', {P})", "bad"),
+    "values_set_aside": (
+        "insert into import_log (import_id, file_name, sha256, target, outcome) values (7, 'x.csv', 'h', 'cases', "
+        "'loaded'); insert into rejects (import_id, file_name, line, column_name, value, reason, quarantined) values "
+        "(7, 'x.csv', 5, '办理渠道', '传真', 'not one of the codes', true), "
+        "(7, 'x.csv', 6, '受理时间', '昨天', 'not a date-time', false)", "办理渠道"),
 }
 
 # A closing time on an open case is both a status mismatch and an on-time count without a closed case.
@@ -115,4 +120,19 @@ def test_a_broken_check_reports_its_error_instead_of_raising():
     result = quality.run_check(warehouse.connect_memory(), "cases_closed_before_received")
     assert result.passed  # sanity: the schema alone passes
     broken = quality.run_check(duckdb.connect(), "cases_closed_before_received")  # no tables at all
-    assert broken.error and "cases" in broken.error and not broken.passed
+    assert broken.error and "does not exist" in broken.error and not broken.passed
+
+
+def test_a_closing_time_set_aside_at_import_still_counts_as_closed_before_received(clean):
+    """The importer stores such a case with closed_at NULL and lists the value in rejects (quarantined); the check
+    counts it from there, and an undone import's rejects are gone with it."""
+    clean.execute("insert into import_log (import_id, file_name, sha256, target, outcome) values "
+                  "(3, 'b.csv', 'h', 'cases', 'loaded'), (4, 'c.csv', 'h2', 'cases', 'undone'); "
+                  "insert into rejects (import_id, file_name, line, column_name, value, reason, quarantined) values "
+                  "(3, 'b.csv', 9, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', true), "
+                  "(4, 'c.csv', 2, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', true), "
+                  "(3, 'b.csv', 10, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', false)")
+    result = quality.run_check(clean, "cases_closed_before_received")
+    assert result.sample.drop(columns="case_id").to_dict("records") == [
+        {"source_file_id": 3, "file_name": "b.csv", "line": 9, "closed_at_written": "2015-06-25 15:15:35",
+         "found": "set aside at import"}]

@@ -36,10 +36,12 @@ def _outcome_line(o: ImportOutcome) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
 @click.option("--mapping", "mapping", type=click.Path(dir_okay=False), default=None,
               help="Mapping file (TOML, see jianfu/ingest/MAPPING.md); default: recognise the export by its headers.")
-def ingest(files: tuple[str, ...], mapping: str | None) -> None:
+@click.option("--allow-empty", is_flag=True, default=False,
+              help="Record a file even when none of its rows load (its rejects); by default such a file is refused.")
+def ingest(files: tuple[str, ...], mapping: str | None, allow_empty: bool) -> None:
     """Import export files (CSV in UTF-8/GB18030, or XLSX) into the warehouse. 导入导出文件。"""
     _audited("import", ", ".join(Path(f).name for f in files), files=len(files))
-    outcomes = import_files(files, mapping=mapping, who="cli")
+    outcomes = import_files(files, mapping=mapping, who="cli", allow_empty=allow_empty)
     for outcome in outcomes:
         click.echo(_outcome_line(outcome))
     if any(o.outcome == "refused" for o in outcomes):
@@ -78,7 +80,7 @@ def undo_command(import_id: int) -> None:
 @click.option("--import", "import_id", type=int, default=None, help="Only the rejects of this import.")
 @click.option("--limit", type=int, default=200, show_default=True, help="Show at most this many.")
 def rejects(import_id: int | None, limit: int) -> None:
-    """List rejected rows and cells with file, line, column and reason. 被拒绝的行。"""
+    """List rejected rows and set-aside values with file, line, column and reason. 被拒绝的行与被隔离的值。"""
     try:
         rows = list_rejects(warehouse.read_connection(), import_id=import_id, limit=limit + 1)
     except warehouse.WarehouseMissing:
@@ -86,8 +88,9 @@ def rejects(import_id: int | None, limit: int) -> None:
         return
     for r in rows[:limit]:
         value = "" if r["value"] is None else f" [{r['value']}]"
+        kept = " (value set aside, row loaded)" if r["quarantined"] else ""
         click.echo(f"import {r['import_id']}  {r['file_name']}:{r['line']}  {r['column_name'] or '-'}: "
-                   f"{r['reason']}{value}")
+                   f"{r['reason']}{value}{kept}")
     if len(rows) > limit:
         click.echo("… more rejects not shown (use --limit)")
     elif not rows:

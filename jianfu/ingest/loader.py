@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from jianfu import settings, warehouse
 from jianfu.ingest.errors import ImportRefused
@@ -66,11 +67,13 @@ class _AlreadyLoaded(Exception):
 
 
 def import_files(paths: Iterable[str | Path], mapping: str | Path | None = None, who: str = "cli",
-                 progress: Progress | None = None) -> list[ImportOutcome]:
+                 progress: Progress | None = None, allow_empty: bool = False) -> list[ImportOutcome]:
     """Import each file in its own transaction; a refused file is reported and the others still load.
 
     `mapping`: a mapping file for all of them; None picks a built-in profile per file from its headers.
-    `progress(message, fraction)` is called as the batch advances (fraction 0…1 over all files)."""
+    `progress(message, fraction)` is called as the batch advances (fraction 0…1 over all files).
+    A file none of whose rows load is refused (nothing recorded) unless `allow_empty`: it is nearly always the
+    wrong mapping or a broken export, and reporting it as loaded would hide that."""
     paths = [Path(p) for p in paths]
     try:
         chosen = load_mapping(mapping) if mapping is not None else None
@@ -82,7 +85,7 @@ def import_files(paths: Iterable[str | Path], mapping: str | Path | None = None,
             if progress is not None:
                 progress(f"{name}: {stage}", (i + within) / len(paths))
         try:
-            outcomes.append(_import_one(path, chosen, who, report))
+            outcomes.append(_import_one(path, chosen, who, report, allow_empty))
         except (ImportRefused, warehouse.WarehouseWriteFailed) as exc:
             outcomes.append(ImportOutcome(None, path.name, None, message=str(exc)))
     if progress is not None:
@@ -90,7 +93,8 @@ def import_files(paths: Iterable[str | Path], mapping: str | Path | None = None,
     return outcomes
 
 
-def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[[str, float], None]):
+def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[[str, float], None],
+                allow_empty: bool):
     started = _now()
     report("reading", 0.0)
     source = Source(path)
@@ -103,6 +107,8 @@ def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[
         raw = source.table(mapping.sheet, mapping.header_row)
     report("checking", 0.3)
     checked = check(raw, mapping)
+    if checked.rows_loaded == 0 and not allow_empty:
+        raise ImportRefused(_nothing_loaded(source.name, checked))
     report("writing", 0.6)
     try:
         with warehouse.write() as con:
@@ -146,8 +152,8 @@ def _write_rows(con: duckdb.DuckDBPyConnection, checked: Checked, mapping: Mappi
         if table_name == mapping.target.name:
             updated = replaced
     con.register("incoming_rejects", checked.rejects)
-    _scalar(con, "insert into rejects select ?, ?, line, column_name, value, reason from incoming_rejects",
-            [import_id, file_name])
+    _scalar(con, "insert into rejects by name select ? as import_id, ? as file_name, line, column_name, value, "
+                 "reason, quarantined from incoming_rejects", [import_id, file_name])
     con.unregister("incoming_rejects")
     return updated
 
@@ -194,9 +200,22 @@ def _summary(checked: Checked, updated: int) -> str:
         parts.append(f"{updated:,} replaced an earlier export's rows")
     if checked.rows_rejected:
         parts.append(f"{checked.rows_rejected:,} rejected")
-    if checked.answers_rejected:
-        parts.append(f"{checked.answers_rejected:,} survey answers rejected alone")
+    if checked.values_set_aside:
+        parts.append(f"{checked.values_set_aside:,} values set aside (their rows loaded)")
     return "; ".join(parts)
+
+
+def _nothing_loaded(file_name: str, checked: Checked, shown: int = 5) -> str:
+    """The refusal of a file whose every row was rejected, with the reasons counted by column, commonest first."""
+    rows = checked.rejects.filter(pc.invert(checked.rejects.column("quarantined")))
+    counts = rows.group_by(["column_name", "reason"]).aggregate([("line", "count"), ("line", "min")])
+    counts = counts.sort_by([("line_count", "descending"), ("line_min", "ascending")]).to_pylist()
+    reasons = [f"{c['column_name'] or 'whole line'}: {c['line_count']:,} × {c['reason']} (first at line "
+               f"{c['line_min']})" for c in counts[:shown]]
+    more = f"; and {len(counts) - shown} more kinds" if len(counts) > shown else ""
+    return (f"{file_name} was not imported: none of its {checked.rows_read:,} rows could be loaded "
+            f"({'; '.join(reasons)}{more}); nothing was recorded. Check that the mapping fits this export, or "
+            "import it with --allow-empty to record the rejects anyway.")
 
 
 def _unchanged(file_name: str, import_id: int) -> ImportOutcome:

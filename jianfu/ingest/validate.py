@@ -1,7 +1,10 @@
 """Row checks: turn an export's text into canonical rows, and every bad cell into a reject with line and reason.
 
-A file-level problem (a required column missing, a bad constant in the mapping) refuses the file; a row-level
-problem rejects that row and the rest loads; a junk survey answer is rejected alone and its response loads.
+A file-level problem (a required column missing, a bad constant in the mapping) refuses the file. A row is rejected
+only when what identifies it is unusable: its key, its date (a case's received time) or another required value;
+the rest of the file loads. Any other bad cell (a closing time before the received time, an unknown channel) is
+set aside: stored as NULL and listed in `rejects` as quarantined, while the row loads and stays counted wherever
+that value is not needed. A junk survey answer is set aside the same way and its response loads.
 Values of personal columns are protected before anything is kept, rejects included (personal.py).
 """
 from __future__ import annotations
@@ -32,17 +35,18 @@ ORDER_RULES = {
     "workers": (("joined_on", "left_on", "left before joining"),),
 }
 REJECT_SCHEMA = pa.schema([("line", pa.int64()), ("column_name", pa.string()), ("value", pa.string()),
-                           ("reason", pa.string())])
+                           ("reason", pa.string()), ("quarantined", pa.bool_())])
 
 
 @dataclass
 class Checked:
-    """What an export becomes: rows per canonical table, and the rejects (line, column_name, value, reason)."""
+    """What an export becomes: rows per canonical table, and the rejects (line, column_name, value, reason,
+    quarantined: only that value was set aside and its row loaded)."""
     tables: dict[str, pa.Table]
     rejects: pa.Table
     rows_read: int
     rows_rejected: int
-    answers_rejected: int = 0  # survey cells rejected alone (their responses loaded)
+    values_set_aside: int = 0  # quarantined cells of loaded rows (survey answers included)
 
     @property
     def rows_loaded(self) -> int:
@@ -67,13 +71,17 @@ def check(raw: RawTable, mapping: Mapping, today: dt.date | None = None) -> Chec
                                 else _check_column(text, label, column, mapping, problems, today))
     _check_order(target, columns, sources, problems)
     _check_duplicates(target, columns, sources, raw.lines, problems)
+    for name, mask in problems.set_aside.items():
+        columns[name] = pc.if_else(pa.array(mask), pa.scalar(None, columns[name].type), columns[name])
     keep = ~problems.bad_rows
     tables = {target.name: _canonical_rows(target, columns, keep)}
     if mapping.table == SURVEY:
         tables["survey_answers"] = _answers(raw, mapping, columns["response_id"], keep, problems)
         tables["survey_items"] = _items(raw, mapping)
     rejected = int((~keep).sum()) + len(raw.malformed)
-    return Checked(tables, problems.table(raw), raw.rows_read, rejected, problems.rejected_alone)
+    rejects = problems.table(raw)
+    set_aside = pc.sum(rejects.column("quarantined")).as_py() or 0
+    return Checked(tables, rejects, raw.rows_read, rejected, set_aside)
 
 
 def _check_file(raw: RawTable, mapping: Mapping) -> None:
@@ -96,7 +104,7 @@ def _check_constants(mapping: Mapping, today: dt.date) -> None:
         problems = _Problems(1)
         _check_column(pa.array([_token(value)], pa.string()), name, mapping.target.column(name), mapping,
                       problems, today)
-        if problems.bad_rows.any():
+        if problems.found:
             reason = problems.table(None).column("reason")[0].as_py()
             raise ImportRefused(f"mapping {mapping.label}: [constants] {name} is not valid ({reason}).")
 
@@ -114,15 +122,23 @@ def _token(value) -> str:
     return ("true" if value else "false") if isinstance(value, bool) else str(value)
 
 
+def identifies(column: Column, table: Table) -> bool:
+    """A bad value here rejects the row: the key, the date that places the row in time, and required values
+    (a row without them means nothing). A bad value elsewhere is set aside and the row loads."""
+    return column.required or column.name in table.key or column.name == table.date_column
+
+
 def _check_column(text: pa.Array, label: str, column: Column, mapping: Mapping, problems: "_Problems",
                   today: dt.date) -> pa.Array:
+    aside = None if identifies(column, mapping.target) else column.name
+    def add(bad, reason):
+        problems.add(bad, label, text, reason, column.personal, set_aside=aside)
     trimmed = pc.utf8_trim_whitespace(text)
     missing = _missing(trimmed, mapping)
     value = pc.if_else(missing, None, trimmed)
     if column.name in mapping.values:
         value, unknown = _map_values(value, mapping.values[column.name])
-        problems.add(unknown, label, text, f"value not listed in [values.{column.name}] of the mapping",
-                     column.personal)
+        add(unknown, f"value not listed in [values.{column.name}] of the mapping")
         missing = pc.or_(missing, pc.fill_null(pc.equal(value, ""), False))  # mapped to "": no value
         value = pc.if_else(missing, None, value)
     elif column.type == TEXT and not (column.codes or column.open_codes):
@@ -137,14 +153,14 @@ def _check_column(text: pa.Array, label: str, column: Column, mapping: Mapping, 
         else:
             bad = pc.and_(pc.is_valid(value), pc.invert(pc.match_substring_regex(value, CODE.pattern)))
             reason = f"not a lowercase code (a-z, 0-9, _); map it in [values.{column.name}]"
-        problems.add(bad, label, text, reason, column.personal)
+        add(bad, reason)
         value = pc.if_else(bad, None, value)
     typed, bad, reason = parse(value, column.type, mapping)
-    problems.add(bad, label, text, reason, column.personal)
+    add(bad, reason)
     if column.required:
-        problems.add(missing, label, text, "required value is missing", column.personal)
+        add(missing, "required value is missing")
     for bad, reason in _range_problems(typed, column, today):
-        problems.add(bad, label, text, reason, column.personal)
+        add(bad, reason)
     return typed
 
 
@@ -182,7 +198,9 @@ def _check_order(target: Table, columns: dict, sources: dict, problems: "_Proble
     for earlier, later, reason in ORDER_RULES.get(target.name, ()):
         text, label = sources[later]
         if text is not None and sources[earlier][0] is not None:
-            problems.add(pc.less(columns[later], columns[earlier]), label, text, reason)
+            # the later value is the one in doubt (a case's received time identifies it)
+            aside = None if identifies(target.column(later), target) else later
+            problems.add(pc.less(columns[later], columns[earlier]), label, text, reason, set_aside=aside)
 
 
 def _check_duplicates(target: Table, columns: dict, sources: dict, lines: np.ndarray,
@@ -251,37 +269,49 @@ def _items(raw: RawTable, mapping: Mapping) -> pa.Table:
 
 
 class _Problems:
-    """Collects bad cells; `bad_rows` marks the records that will not load."""
+    """Collects bad cells; `bad_rows` marks the records that will not load, `set_aside` the cells of other
+    records that load as NULL (per canonical column)."""
 
     def __init__(self, rows: int):
         self.bad_rows = np.zeros(rows, bool)
-        self.rejected_alone = 0
-        self._parts: list[tuple[np.ndarray, str, pa.Array, object]] = []
+        self.set_aside: dict[str, np.ndarray] = {}
+        self._parts: list[tuple[np.ndarray, str, pa.Array, object, bool]] = []
+
+    @property
+    def found(self) -> bool:
+        return bool(self._parts)
 
     def add(self, mask, label: str, source: pa.Array, reason, personal: str | None = None,
-            rejects_row: bool = True) -> None:
+            set_aside: str | None = None, rejects_row: bool = True) -> None:
+        """`set_aside`: the canonical column whose value is dropped instead of the row; `rejects_row=False`: the
+        cell is dropped by its caller (a survey answer)."""
         if isinstance(mask, (pa.Array, pa.ChunkedArray)):
             mask = pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
         rows = np.flatnonzero(mask)
         if not rows.size:
             return
         values = protect_reject_values(source.take(pa.array(rows)), personal)
-        self._parts.append((rows, label, values, reason))
+        rejects_row = rejects_row and set_aside is None
+        self._parts.append((rows, label, values, reason, rejects_row))
         if rejects_row:
             self.bad_rows |= mask
-        else:
-            self.rejected_alone += rows.size
+        if set_aside is not None:
+            self.set_aside[set_aside] = self.set_aside.get(set_aside, np.zeros(len(mask), bool)) | mask
 
     def table(self, raw: RawTable | None) -> pa.Table:
         lines = raw.lines if raw is not None else np.zeros(len(self.bad_rows), np.int64)
         tables = [pa.table({"line": pa.array(lines[rows], pa.int64()), "column_name": [label] * len(rows),
                             "value": values,
-                            "reason": reason if isinstance(reason, pa.Array) else [reason] * len(rows)},
-                           schema=REJECT_SCHEMA) for rows, label, values, reason in self._parts]
+                            "reason": reason if isinstance(reason, pa.Array) else [reason] * len(rows),
+                            # quarantined: the row loaded without this value (a row rejected anyway is not)
+                            "quarantined": pa.array(~self.bad_rows[rows] if not rejects_row
+                                                    else np.zeros(len(rows), bool))},
+                           schema=REJECT_SCHEMA) for rows, label, values, reason, rejects_row in self._parts]
         if raw is not None and raw.malformed:
             line, reason = zip(*raw.malformed)
             tables.append(pa.table({"line": list(line), "column_name": [None] * len(line),
-                                    "value": [None] * len(line), "reason": list(reason)}, schema=REJECT_SCHEMA))
+                                    "value": [None] * len(line), "reason": list(reason),
+                                    "quarantined": [False] * len(line)}, schema=REJECT_SCHEMA))
         if not tables:
             return REJECT_SCHEMA.empty_table()
         return pa.concat_tables(tables).sort_by([("line", "ascending"), ("column_name", "ascending")])

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from jianfu import schema
+from jianfu.ingest.validate import identifies
 from jianfu.sample.layouts import Export
 from jianfu.sample.render import load_profile
 
@@ -71,7 +72,8 @@ PLAN: dict[str, tuple[Defect, ...]] = {
 class Injected:
     file: str
     table: str
-    rows_rejected: int  # world rows that will not load (0 for an extra duplicate row or a junk answer)
+    rows_rejected: int  # world rows that will not load (0 for an extra duplicate row, a junk answer or a value
+    #                     the importer sets aside while its row loads)
     answers_rejected: int
     note: str
 
@@ -80,7 +82,9 @@ def inject(export: Export, rng: np.random.Generator, keep_clean: set[str]) -> li
     """Apply the file's planned defects to its frame in place; rows whose key is in `keep_clean` (they
     appear in another file too) are left alone."""
     frame = export.rendered.frame
-    key_header = load_profile(export.profile).columns[schema.TABLES[export.table].key[0]]
+    profile = load_profile(export.profile)
+    key_header = profile.columns[schema.TABLES[export.table].key[0]]
+    canonical = {header: column for column, header in profile.columns.items()}
     used: set[int] = set()
     done = []
     for defect in PLAN.get(export.file, ()):
@@ -105,7 +109,9 @@ def inject(export: Export, rng: np.random.Generator, keep_clean: set[str]) -> li
         else:
             frame.at[row, defect.header] = defect.value
         junk = defect.kind == "junk"
-        done.append(Injected(export.file, export.table, 0 if junk else 1, int(junk),
+        target = schema.TABLES[export.table]
+        row_loads = junk or not identifies(target.column(canonical[defect.header]), target)
+        done.append(Injected(export.file, export.table, 0 if row_loads else 1, int(junk),
                              f"{note} ({defect.header} = {frame.at[row, defect.header]!s})"))
     export.rendered.frame = frame
     return done
