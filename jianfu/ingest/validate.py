@@ -88,13 +88,16 @@ def _check_file(raw: RawTable, mapping: Mapping) -> None:
     name = raw.file_name
     if raw.rows_read == 0:
         raise ImportRefused(f"{name} has headers but no rows; export it again with data.")
-    for column, header in mapping.columns.items():
+    present = set(raw.headers)
+    for column, alternatives in mapping.alternatives.items():
+        header = mapping.header(column, present)
         if header in raw.duplicate_headers:
             raise ImportRefused(f"{name} has two columns named {header!r}; rename one so the mapping is clear.")
-        if header not in raw.headers and column in mapping.target.required:
-            raise ImportRefused(f"{name} has no column {header!r}, which mapping {mapping.label} needs for the "
+        if header is None and column in mapping.target.required:
+            listed = " or ".join(repr(h) for h in alternatives)
+            raise ImportRefused(f"{name} has no column {listed}, which mapping {mapping.label} needs for the "
                                 f"required {column}; add it to the export or fix [columns] in the mapping.")
-    if mapping.table == SURVEY and not any(i.header in raw.headers for i in mapping.items.values()):
+    if mapping.table == SURVEY and not any(i.header in present for i in mapping.items.values()):
         raise ImportRefused(f"{name} has none of the question columns listed in [items] of mapping "
                             f"{mapping.label}; check that this is the right survey export.")
 
@@ -110,8 +113,8 @@ def _check_constants(mapping: Mapping, today: dt.date) -> None:
 
 
 def _source_text(raw: RawTable, mapping: Mapping, column: str) -> tuple[pa.Array | None, str]:
-    header = mapping.columns.get(column)
-    if header is not None and header in raw.headers:
+    header = mapping.header(column, raw.headers)
+    if header is not None:
         return raw.data.column(header).combine_chunks().cast(pa.string()), header
     if column in mapping.constants:
         return pa.array([_token(mapping.constants[column])] * raw.data.num_rows, pa.string()), column
