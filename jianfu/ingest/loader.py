@@ -205,17 +205,22 @@ def _summary(checked: Checked, updated: int) -> str:
     return "; ".join(parts)
 
 
-def _nothing_loaded(file_name: str, checked: Checked, shown: int = 5) -> str:
-    """The refusal of a file whose every row was rejected, with the reasons counted by column, commonest first."""
+def _nothing_loaded(file_name: str, checked: Checked, shown: int = 2) -> str:
+    """The refusal of a file whose every row was rejected: the reasons counted by column, commonest first, kept to
+    one line of about 400 characters (a header may hold anything, so it is shortened to one line)."""
     rows = checked.rejects.filter(pc.invert(checked.rejects.column("quarantined")))
     counts = rows.group_by(["column_name", "reason"]).aggregate([("line", "count"), ("line", "min")])
     counts = counts.sort_by([("line_count", "descending"), ("line_min", "ascending")]).to_pylist()
-    reasons = [f"{c['column_name'] or 'whole line'}: {c['line_count']:,} × {c['reason']} (first at line "
-               f"{c['line_min']})" for c in counts[:shown]]
-    more = f"; and {len(counts) - shown} more kinds" if len(counts) > shown else ""
-    return (f"{file_name} was not imported: none of its {checked.rows_read:,} rows could be loaded "
-            f"({'; '.join(reasons)}{more}); nothing was recorded. Check that the mapping fits this export, or "
-            "import it with --allow-empty to record the rejects anyway.")
+    reasons = [f"{_short(c['column_name'] or 'whole line', 24)}: {c['line_count']:,} × {_short(c['reason'], 50)}, "
+               f"first at line {c['line_min']}" for c in counts[:shown]]
+    more = f"; {len(counts) - shown} more kinds" if len(counts) > shown else ""
+    return (f"{file_name} was not imported: none of its {checked.rows_read:,} rows loaded ({'; '.join(reasons)}"
+            f"{more}); nothing was recorded. Fix the mapping or the export, or pass --allow-empty to keep the rejects.")
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _unchanged(file_name: str, import_id: int) -> ImportOutcome:
