@@ -10,6 +10,8 @@ Values of personal columns are protected before anything is kept, rejects includ
 from __future__ import annotations
 
 import datetime as dt
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -64,11 +66,23 @@ def check(raw: RawTable, mapping: Mapping, today: dt.date | None = None) -> Chec
     target = mapping.target
     problems = _Problems(raw.data.num_rows)
     columns, sources = {}, {}
-    for column in target.columns:
+
+    def one(column: Column):
         text, label = _source_text(raw, mapping, column.name)
+        if text is None:
+            return text, label, pa.nulls(raw.data.num_rows, ARROW_TYPES[column.type]), []
+        return text, label, *_check_column(text, column, mapping, today)
+
+    # Columns are checked side by side: Arrow's kernels release the GIL, so each thread keeps a core busy.
+    # Their problems are collected in column order afterwards, so the result does not depend on the timing.
+    with ThreadPoolExecutor(max_workers=min(len(target.columns), os.cpu_count() or 1)) as pool:
+        checked = list(pool.map(one, target.columns))
+    for column, (text, label, typed, found) in zip(target.columns, checked):
         sources[column.name] = (text, label)
-        columns[column.name] = (pa.nulls(raw.data.num_rows, ARROW_TYPES[column.type]) if text is None
-                                else _check_column(text, label, column, mapping, problems, today))
+        columns[column.name] = typed
+        aside = None if identifies(column, target) else column.name
+        for bad, reason in found:
+            problems.add(bad, label, text, reason, column.personal, set_aside=aside)
     _check_order(target, columns, sources, problems)
     _check_duplicates(target, columns, sources, raw.lines, problems)
     for name, mask in problems.set_aside.items():
@@ -104,12 +118,11 @@ def _check_file(raw: RawTable, mapping: Mapping) -> None:
 
 def _check_constants(mapping: Mapping, today: dt.date) -> None:
     for name, value in mapping.constants.items():
-        problems = _Problems(1)
-        _check_column(pa.array([_token(value)], pa.string()), name, mapping.target.column(name), mapping,
-                      problems, today)
-        if problems.found:
-            reason = problems.table(None).column("reason")[0].as_py()
-            raise ImportRefused(f"mapping {mapping.label}: [constants] {name} is not valid ({reason}).")
+        _, found = _check_column(pa.array([_token(value)], pa.string()), mapping.target.column(name), mapping,
+                                 today)
+        reasons = [reason for bad, reason in found if bad.any()]
+        if reasons:
+            raise ImportRefused(f"mapping {mapping.label}: [constants] {name} is not valid ({reasons[0]}).")
 
 
 def _source_text(raw: RawTable, mapping: Mapping, column: str) -> tuple[pa.Array | None, str]:
@@ -131,11 +144,17 @@ def identifies(column: Column, table: Table) -> bool:
     return column.required or column.name in table.key or column.name == table.date_column
 
 
-def _check_column(text: pa.Array, label: str, column: Column, mapping: Mapping, problems: "_Problems",
-                  today: dt.date) -> pa.Array:
-    aside = None if identifies(column, mapping.target) else column.name
-    def add(bad, reason):
-        problems.add(bad, label, text, reason, column.personal, set_aside=aside)
+def _check_column(text: pa.Array, column: Column, mapping: Mapping,
+                  today: dt.date) -> tuple[pa.Array, list[tuple[np.ndarray, str]]]:
+    """The column typed, and its problems as (mask of bad cells, reason); thread-safe (touches nothing shared)."""
+    found = []
+
+    def add(bad, reason: str) -> None:
+        if isinstance(bad, (pa.Array, pa.ChunkedArray)):
+            bad = pc.fill_null(bad, False).to_numpy(zero_copy_only=False)
+        if bad.any():
+            found.append((bad, reason))
+
     trimmed = pc.utf8_trim_whitespace(text)
     missing = _missing(trimmed, mapping)
     value = pc.if_else(missing, None, trimmed)
@@ -164,7 +183,7 @@ def _check_column(text: pa.Array, label: str, column: Column, mapping: Mapping, 
         add(missing, "required value is missing")
     for bad, reason in _range_problems(typed, column, today):
         add(bad, reason)
-    return typed
+    return typed, found
 
 
 def _missing(trimmed: pa.Array, mapping: Mapping) -> pa.Array:
