@@ -32,6 +32,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keep_versions", 5, "How many older warehouse versions are kept for recovery."),
     Setting("sql_time_limit_ms", 5000, "Time limit of one query in the analyst SQL console."),
     Setting("sql_max_rows", 10000, "Row cap of the SQL console and drill-down (a notice says when it cut)."),
+    Setting("sql_max_result_mb", 64, "Byte cap of one SQL console result, measured as it streams: a larger result is "
+            "refused with a notice (rows can be huge: lists, long text)."),
+    Setting("sql_memory_mb", 3072, "Address-space limit of the child process that runs one SQL console query; a "
+            "query needing more stops with a notice and the server is untouched."),
     Setting("max_upload_mb", 200, "Largest export accepted by the browser upload."),
     Setting("session_minutes", 480, "A login expires after this many minutes."),
     Setting("lang", "zh", "Default UI language (zh or en)."),
