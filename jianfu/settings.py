@@ -53,6 +53,16 @@ def get(name: str):
 
 
 def data_dir() -> Path:
-    path = Path(get("data_dir"))
-    path.mkdir(parents=True, exist_ok=True)
+    """The data folder, readable by its owner only, as PostgreSQL insists on for its data directory. The umask
+    makes everything this process creates from here on owner-only too, including the files DuckDB writes itself
+    (versions, WAL, spill) and uploads saved for import."""
+    os.umask(0o077)
+    return private_dir(Path(get("data_dir")))
+
+
+def private_dir(path: Path) -> Path:
+    """`path` created if missing and made 0700 (also when an older release created it 0755)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():  # a folder someone else owns is theirs to set
+        path.chmod(0o700)
     return path
