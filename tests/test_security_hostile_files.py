@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from jianfu import warehouse
-from jianfu.export import FORMULA_PREFIXES, to_csv, to_xlsx
+from jianfu.export import to_csv, to_xlsx
+from jianfu.export_safety import FORMULA_PREFIXES
 from jianfu.ingest.loader import ImportRefused, import_files
 from jianfu.schema import TABLES
 from security_corpus import CORPUS, MAPPING, good_csv
