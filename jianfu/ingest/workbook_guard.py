@@ -46,8 +46,10 @@ def _limit(part: zipfile.ZipInfo) -> int:
     return max(ZIP_BOMB_MIN_BYTES, ZIP_BOMB_RATIO * max(part.compress_size, 1))
 
 
-def _refuse_bomb(part: zipfile.ZipInfo, name: str, size: int) -> None:
-    raise ImportRefused(f"{name} holds a part that would unpack to more than {size / 2**20:,.0f} MB from "
+def _refuse_bomb(part: zipfile.ZipInfo, name: str, size: int, counted: bool = False) -> None:
+    """`counted`: the size was measured while inflating (the part is larger still); else the zip directory said it."""
+    unpacks = "unpacks to more than" if counted else "would unpack to"
+    raise ImportRefused(f"{name} holds a part that {unpacks} {size / 2**20:,.0f} MB from "
                         f"{part.compress_size / 2**20:,.1f} MB, far beyond any real workbook; it is refused.")
 
 
@@ -81,7 +83,7 @@ def _inflate_bounded(data: bytes, part: zipfile.ZipInfo, name: str) -> bytes:
                 if len(prologue) < _PROLOGUE:
                     prologue += piece[:_PROLOGUE - len(prologue)]
                 if total > limit:
-                    _refuse_bomb(part, name, total)
+                    _refuse_bomb(part, name, total, counted=True)
                 if inflater.eof:
                     return prologue
     except zlib.error:
