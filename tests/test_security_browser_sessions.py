@@ -21,9 +21,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[1]
 ERRORS = "[data-testid=stException], [data-testid=stAlertContentError]"
-IMPORTS, CASES_PER_IMPORT = 6, 300
+IMPORTS, CASES_PER_IMPORT = 3, 300
 JANUARY = "period=custom&start=2026-01-01&end=2026-01-31"
-LOAD_MS = 60_000
+LOAD_MS = 240_000  # a page takes ~5 s here alone, but minutes when the 2 cores are shared by many jobs
 
 _IMPORTER = """
 import sys, time
@@ -32,7 +32,7 @@ print("started", flush=True)
 for path in sys.argv[2:]:
     [outcome] = import_files([path], mapping=sys.argv[1], who="importer")
     assert outcome.outcome == "loaded", outcome.message
-    time.sleep(0.5)
+    time.sleep(1)
 """
 
 
@@ -84,7 +84,7 @@ def _shown_case_volume(page, label: str) -> str:
     return metric.locator("[data-testid=stMetricValue]").inner_text()
 
 
-@pytest.mark.timeout(300)
+@pytest.mark.timeout(900)
 def test_twenty_browser_sessions_see_old_or_new_numbers_during_imports(own_server, _chromium, tmp_path):
     from jianfu.metrics import load_catalogue
     from jianfu.ui import format

@@ -59,7 +59,8 @@ def full_state() -> dict:
     tables = [r[0] for r in cursor.execute("select table_name from duckdb_tables() order by all").fetchall()]
     counts = {t: cursor.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
     january = Filters(date(2026, 1, 1), date(2026, 1, 31))
-    return {**counts, "kpi:case_volume": compute_kpis(cursor, january, ids=["case_volume"])["case_volume"].value}
+    kpi = compute_kpis(warehouse.read_connection().cursor(), january, ids=["case_volume"])["case_volume"].value
+    return {**counts, "kpi:case_volume": kpi}
 
 
 _CHILD = """
