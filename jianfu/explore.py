@@ -24,7 +24,7 @@ from jianfu.metrics.engine import Period, query_params
 from jianfu.metrics.filters import FILTER_DIMENSIONS
 from jianfu.metrics.sql import data_as_of, query_parameters, query_text
 from jianfu.references import PARENTS, parent_exists
-from jianfu.schema import BOOL, DATE, FLOAT, INT, TABLES, TEXT, TS
+from jianfu.schema import BOOL, DATE, FLOAT, INT, PROVENANCE_COLUMNS, TABLES, TEXT, TS
 
 AGGREGATIONS = {"count": "count(*)", "sum": "sum({c})", "mean": "avg({c})", "median": "median({c})"}
 MISSING_KEY = "—"
@@ -224,7 +224,10 @@ def _drill_select(con, chosen_sql: str, params: dict, source: dict) -> str:
     if not table:
         return f"select r.* from ({chosen_sql}) as r"
     cte_columns = con.cursor().sql(f"select * from ({chosen_sql}) limit 0", params=params).columns
-    own = [c for c in cte_columns if c not in TABLES[table].column_names]
+    stored = {*TABLES[table].column_names, *(c.name for c in PROVENANCE_COLUMNS)}
+    own = [c for c in cte_columns if c not in stored]
     flags = ", ".join(f'r."{c}"' for c in own)
+    # A key is unique only within its exporting system: join on the system too when the rows carry it.
+    same_system = ' and b."source_system" = r."source_system"' if "source_system" in cte_columns else ""
     return (f'select b.*{", " + flags if flags else ""} from ({chosen_sql}) as r '
-            f'inner join "{table}" as b on b."{key}" = r."{key}"')
+            f'inner join "{table}" as b on b."{key}" = r."{key}"{same_system}')

@@ -121,3 +121,16 @@ def test_console_views_of_each_grid_hold_only_its_own_children(tmp_path, monkeyp
         "g1": {"evaluations": [("e3",)], "time_use": [("timesheet", "w-2")], "survey_answers": [("A", 10.0)]},
         "g2": {"evaluations": [("e2",)], "time_use": [("staff_b", "w-1")], "survey_answers": [("B", 0.0)]},
     }
+
+
+def test_drill_down_rows_keep_each_system_s_case_apart(con):
+    """The drill-down joins the KPI's rows back to their table on source system + key: the reused id c-1 gives
+    two rows, one per system, not four."""
+    from jianfu.metrics import load_catalogue
+
+    kpi = load_catalogue()["rating_coverage"]
+    rated = explore.drill(con, kpi, Filters(*JANUARY), "numerator")
+    closed = explore.drill(con, kpi, Filters(*JANUARY), "denominator")
+    assert sorted(zip(rated.rows.frame["source_system"], rated.rows.frame["case_id"])) == [("centre", "c-2"),
+                                                                                         ("grid", "c-1")]
+    assert (closed.rows.total, len(closed.rows.frame), rated.numerator) == (3, 3, 2)
