@@ -28,7 +28,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import resource
-import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -153,11 +152,9 @@ def _memory_reply(limits: _Limits) -> tuple:
 
 _forkserver = multiprocessing.get_context("forkserver")
 # The fork server imports this module once; each query then starts in milliseconds, single-threaded and clean
-# (a plain fork of the multi-threaded server could inherit a lock held by another thread). A child re-runs the
-# parent's main module (`python -m streamlit` in the dashboard) under a guard name: preloading its imports too
-# keeps that cheap.
-_MAIN = getattr(getattr(sys.modules.get("__main__"), "__spec__", None), "name", None)
-_forkserver.set_forkserver_preload([__name__, *([_MAIN] if _MAIN and _MAIN != "__main__" else [])])
+# (a plain fork of the multi-threaded server could inherit a lock held by another thread). It never re-runs the
+# parent's main module in a child (jianfu/sandbox_forkserver.py).
+_forkserver.set_forkserver_preload(["jianfu.sandbox_forkserver", __name__])
 
 
 def _in_child(path: str, sql: str, scope, limits: _Limits) -> tuple:
