@@ -23,12 +23,10 @@ from jianfu.metrics import Filters, load_catalogue
 from jianfu.metrics.engine import Period, query_params
 from jianfu.metrics.filters import FILTER_DIMENSIONS
 from jianfu.metrics.sql import data_as_of, query_parameters, query_text
-from jianfu.schema import BOOL, DATE, FLOAT, INT, TABLES, TEXT, TS
+from jianfu.references import PARENTS, parent_exists
+from jianfu.schema import BOOL, DATE, FLOAT, INT, PROVENANCE_COLUMNS, TABLES, TEXT, TS
 
 AGGREGATIONS = {"count": "count(*)", "sum": "sum({c})", "mean": "avg({c})", "median": "median({c})"}
-# A table without a filter's column hangs off a parent that may have it: (parent table, joining column).
-PARENTS = {"evaluations": ("cases", "case_id"), "survey_answers": ("survey_responses", "response_id"),
-           "time_use": ("workers", "worker_id"), "record_entries": ("workers", "worker_id")}
 MISSING_KEY = "—"
 MAX_PIVOT_COLUMNS = 40  # distinct values across the top of a pivot; more is unreadable
 DRILL_FILE = Path(__file__).resolve().parent / "drill.toml"
@@ -104,8 +102,9 @@ def select_rows(table: str, filters=None) -> Selection:
         if column in spec.column_names:
             clauses.append(f'list_contains(${field}, "{column}")')
         elif table in PARENTS and column in TABLES[PARENTS[table][0]].column_names:
-            parent, key = PARENTS[table]
-            clauses.append(f'"{key}" in (select "{key}" from "{parent}" where list_contains(${field}, "{column}"))')
+            # A table without the filter's column hangs off a parent that has it, found on the full key.
+            parent = f'"{PARENTS[table][0]}"'
+            clauses.append(parent_exists(table, f'"{table}"', parent, parent, f'list_contains(${field}, p."{column}")'))
         else:
             params.pop(field)
             not_applied.append(field)
@@ -225,7 +224,10 @@ def _drill_select(con, chosen_sql: str, params: dict, source: dict) -> str:
     if not table:
         return f"select r.* from ({chosen_sql}) as r"
     cte_columns = con.cursor().sql(f"select * from ({chosen_sql}) limit 0", params=params).columns
-    own = [c for c in cte_columns if c not in TABLES[table].column_names]
+    stored = {*TABLES[table].column_names, *(c.name for c in PROVENANCE_COLUMNS)}
+    own = [c for c in cte_columns if c not in stored]
     flags = ", ".join(f'r."{c}"' for c in own)
+    # A key is unique only within its exporting system: join on the system too when the rows carry it.
+    same_system = ' and b."source_system" = r."source_system"' if "source_system" in cte_columns else ""
     return (f'select b.*{", " + flags if flags else ""} from ({chosen_sql}) as r '
-            f'inner join "{table}" as b on b."{key}" = r."{key}"')
+            f'inner join "{table}" as b on b."{key}" = r."{key}"{same_system}')

@@ -5,7 +5,8 @@
 - CSV: UTF-8 with a byte-order mark, without which Excel reads UTF-8 as the ANSI code page (GBK) and the
   Chinese turns to mojibake.
 - A text cell starting with `=`, `+`, `-`, `@`, tab or carriage return is prefixed with `'` (CSV/formula
-  injection: Excel would otherwise evaluate it), and XLSX cells are always written as text, never as formulas.
+  injection: Excel would otherwise evaluate it; `jianfu.export_safety`), and XLSX cells are always written as
+  text, never as formulas.
 """
 from __future__ import annotations
 
@@ -17,30 +18,13 @@ from datetime import datetime
 
 import pandas as pd
 
+from jianfu.export_safety import neutralise_frame
 from jianfu.ui.i18n import code_label, default_lang, t
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 # Filters field → code kind in the string catalogue (code.<kind>.<code>); grids are shown by id.
 _FILTER_FIELDS = (("grids", None), ("teams", "team"), ("service_lines", "service_line"),
                   ("channels", "channel"), ("centers", "center"))
-
-
-def neutralise(value):
-    """A text value that a spreadsheet would run as a formula, made inert; anything else unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` whose text cells and column names cannot be read as formulas."""
-    out = frame.copy()
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralise).astype(object)
-    return out
 
 
 def to_csv(frame: pd.DataFrame) -> bytes:

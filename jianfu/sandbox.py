@@ -11,6 +11,13 @@ Two layers, so that one mistake does not open the warehouse:
    a few harmless table functions such as `range`), with a clear one-sentence refusal;
 2. the locked instance refuses file, network, ATTACH, INSTALL/LOAD and SET on its own.
 
+The query itself runs in a child process forked from a clean fork server, with its own address-space limit
+(`sql_memory_mb`, RLIMIT_AS), as SQL Lab runs queries outside the web server: DuckDB hands a result over in
+vectors of 2,048 rows whatever their size, and a vector of lists or long strings is allocated outside DuckDB's
+own memory limit, so a single `select range(0, 1000000) from range(5000)` would otherwise grow the server past
+the machine's memory. In the child the same query fails with an out-of-memory error (or the child dies), and the
+server only reads a result already bounded in rows (`sql_max_rows`) and bytes (`sql_max_result_mb`).
+
 Access control: the views are built from `scope` (the grids a user may see). With `scope=None` every view
 shows every row; with a tuple of grid ids each view keeps only that grid's rows, and tables that cannot be
 tied to a grid are either street-wide inventories (shown whole) or administrative (hidden). The raw tables
@@ -19,6 +26,8 @@ stay reachable only under the hidden catalog, which layer 1 refuses.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import resource
 import threading
 import time
 from dataclasses import dataclass
@@ -26,14 +35,19 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.ipc  # noqa: F401 — the child hands its result over as an Arrow stream
 
 from jianfu import settings, warehouse
+from jianfu.references import PARENTS, parent_exists
 from jianfu.schema import TABLES
 
 HIDDEN_CATALOG = "warehouse_ro"
 SYSTEM_TABLES = ("import_log", "rejects")  # the importer keeps nothing personal of a rejected value
-# A query runs inside the server process: bound its memory so one runaway query cannot starve the app.
+# DuckDB's own limit inside the child; the child's address space (sql_memory_mb) bounds everything else.
 MEMORY_LIMIT = "1GB"
+FETCH_ROWS = 2048  # one DuckDB vector: the smallest step in which a result can be measured
+# Time the child may take beyond the query's limit (start, attach, result hand-over) before it is killed.
+CHILD_GRACE_S = 10
 ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 # Scalar functions that read the server's configuration (home, temp and secret directories).
 DENIED_FUNCTIONS = frozenset({"current_setting"})
@@ -43,16 +57,10 @@ READ_STATEMENTS = frozenset({"SELECT"})  # DESCRIBE, SUMMARIZE, FROM, VALUES, WI
 # How each table is narrowed to a user's grids. A table not listed is a street-wide inventory that everyone
 # may read; a table mapped to None is administrative and hidden from a scoped user.
 _IN_SCOPE = "grid_id in (select grid_id from scope.grids)"
-# Rules that read another (already narrowed) view are created after it.
-_THROUGH_PARENT = {
-    # A case id is unique only within its exporting system, and a rating names no system: a rating is shown
-    # only when no case outside the user's grids carries its case id.
-    "evaluations": "case_id in (select case_id from cases) and case_id not in (select case_id from "
-                   f"{HIDDEN_CATALOG}.main.cases where grid_id is null or grid_id not in (select grid_id from scope.grids))",
-    "survey_answers": "response_id in (select response_id from survey_responses)",
-    "time_use": "worker_id in (select worker_id from workers)",
-    "record_entries": "worker_id in (select worker_id from workers)",
-}
+# A child table is narrowed through its (already narrowed) parent view, on the full key: see jianfu/references.py
+# (ids are unique only per exporting system, so an id alone could reach another grid's row).
+_THROUGH_PARENT = {child: parent_exists(child, "t", f'"{parent}"', f'{HIDDEN_CATALOG}.main."{parent}"')
+                   for child, (parent, _) in PARENTS.items()}
 SCOPE_RULES: dict[str, str | None] = {
     "cases": _IN_SCOPE, "survey_responses": _IN_SCOPE, "micro_projects": _IN_SCOPE, "grids": _IN_SCOPE,
     "workers": _IN_SCOPE, **_THROUGH_PARENT, "import_log": None, "rejects": None,
@@ -66,7 +74,8 @@ class SqlResult:
     elapsed_ms: float
     error: str | None = None
     # A stable code the UI translates (`empty`, `no_warehouse`, `multiple_statements`, `not_read_only`,
-    # `table_not_allowed`, `function_not_allowed`, `time_limit`, `sql_error`); `detail` fills its blank.
+    # `table_not_allowed`, `function_not_allowed`, `time_limit`, `memory_limit`, `result_too_large`,
+    # `sql_error`); `detail` fills its blank.
     error_code: str | None = None
     detail: str = ""
 
@@ -104,39 +113,106 @@ def table_columns(scope: tuple[str, ...] | None = None) -> dict[str, list[str]]:
 
 def run_sql(sql: str, *, scope: tuple[str, ...] | None = None, time_limit_ms: int | None = None,
             max_rows: int | None = None) -> SqlResult:
-    """Run one read-only query in a locked sandbox; never raises for anything the user typed."""
-    time_limit_ms = int(time_limit_ms or settings.get("sql_time_limit_ms"))
-    max_rows = int(max_rows or settings.get("sql_max_rows"))
+    """Run one read-only query in a locked sandbox in a child process; never raises for anything the user typed."""
+    limits = _Limits(int(time_limit_ms or settings.get("sql_time_limit_ms")),
+                     int(max_rows or settings.get("sql_max_rows")),
+                     int(settings.get("sql_max_result_mb")), int(settings.get("sql_memory_mb")))
     started = time.perf_counter()
-
-    def failed(code: str, message: str, detail: str = "") -> SqlResult:
-        return SqlResult(pd.DataFrame(), False, _ms_since(started), message, code, detail)
-
     if not sql or not sql.strip().rstrip(";").strip():
-        return failed("empty", "Type a query first.")
+        return _failed(started, "empty", "Type a query first.")
     path = warehouse.current_path()
     if path is None:
-        return failed("no_warehouse", "There is no warehouse yet: import data first.")
-    con = _sandbox(str(path), scope)
+        return _failed(started, "no_warehouse", "There is no warehouse yet: import data first.")
+    reply = _in_child(str(path), sql, scope, limits)
+    if reply[0] == "error":
+        _, code, message, detail = reply
+        return _failed(started, code, message, detail)
+    _, ipc, truncated = reply
+    frame = pa.ipc.open_stream(ipc).read_all().to_pandas()
+    return SqlResult(frame, truncated, _ms_since(started))
+
+
+@dataclass(frozen=True)
+class _Limits:
+    time_ms: int
+    rows: int
+    result_mb: int
+    memory_mb: int
+
+
+def _failed(started: float, code: str, message: str, detail: str = "") -> SqlResult:
+    return SqlResult(pd.DataFrame(), False, _ms_since(started), message, code, detail)
+
+
+def _memory_reply(limits: _Limits) -> tuple:
+    mb = str(limits.memory_mb)
+    return ("error", "memory_limit", f"The query needed more than the console's {mb} MB of memory and was stopped; "
+            "select fewer or smaller columns.", mb)
+
+
+_forkserver = multiprocessing.get_context("forkserver")
+# The fork server imports this module once; each query then starts in milliseconds, single-threaded and clean
+# (a plain fork of the multi-threaded server could inherit a lock held by another thread). It never re-runs the
+# parent's main module in a child (jianfu/sandbox_forkserver.py).
+_forkserver.set_forkserver_preload(["jianfu.sandbox_forkserver", __name__])
+
+
+def _in_child(path: str, sql: str, scope, limits: _Limits) -> tuple:
+    """Run the query in a child with its own memory limit; a child that dies or hangs is an answer too."""
+    receiver, sender = _forkserver.Pipe(duplex=False)
+    child = _forkserver.Process(target=_child_main, args=(sender, path, sql, scope, limits), daemon=True)
+    child.start()
+    sender.close()
+    try:
+        if receiver.poll(limits.time_ms / 1000 + CHILD_GRACE_S):
+            return receiver.recv()
+        seconds = f"{limits.time_ms / 1000:g}"
+        return ("error", "time_limit", f"The query was stopped at the time limit of {seconds} s.", seconds)
+    except (EOFError, OSError):  # the child died before it answered: the kernel or the allocator stopped it
+        return _memory_reply(limits)
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join(5)
+
+
+def _child_main(sender, path: str, sql: str, scope, limits: _Limits) -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    address_space = limits.memory_mb << 20 if hard == resource.RLIM_INFINITY else min(limits.memory_mb << 20, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (address_space, address_space))
+    try:
+        reply = _run_here(path, sql, scope, limits)
+    except MemoryError:
+        reply = _memory_reply(limits)
+    sender.send(reply)
+    sender.close()
+
+
+def _run_here(path: str, sql: str, scope, limits: _Limits) -> tuple:
+    con = _sandbox(path, scope)
     try:
         try:
             check_sql(con, sql, set(visible_tables(scope)))
         except SqlRefused as refused:
-            return failed(refused.code, str(refused), refused.detail)
+            return ("error", refused.code, str(refused), refused.detail)
         cursor = con.cursor()
-        timer = threading.Timer(time_limit_ms / 1000, cursor.interrupt)
+        timer = threading.Timer(limits.time_ms / 1000, cursor.interrupt)
         timer.start()
         try:
-            frame, truncated = _fetch_capped(cursor, sql, max_rows)
+            return _fetch_bounded(cursor, sql, limits)
         except duckdb.InterruptException:
-            seconds = f"{time_limit_ms / 1000:g}"
-            return failed("time_limit", f"The query was stopped at the time limit of {seconds} s.", seconds)
-        except duckdb.Error as exc:
+            seconds = f"{limits.time_ms / 1000:g}"
+            return ("error", "time_limit", f"The query was stopped at the time limit of {seconds} s.", seconds)
+        except (duckdb.OutOfMemoryException, MemoryError):
+            return _memory_reply(limits)
+        except (duckdb.Error, OSError) as exc:
             message = str(exc).split("\n")[0]
-            return failed("sql_error", message, message)
+            if "Out of Memory" in message or "failed to allocate" in message:
+                return _memory_reply(limits)
+            return ("error", "sql_error", message, message)
         finally:
             timer.cancel()
-        return SqlResult(frame, truncated, _ms_since(started))
     finally:
         con.close()
 
@@ -223,22 +299,31 @@ def _sandbox(path: str, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnect
 
 
 def _view_sql(name: str, scope: tuple[str, ...] | None) -> str:
-    base = f'select * from {HIDDEN_CATALOG}.main."{name}"'
+    base = f'select * from {HIDDEN_CATALOG}.main."{name}" as t'
     rule = SCOPE_RULES.get(name)
     return f"{base} where {rule}" if scope is not None and rule else base
 
 
-def _fetch_capped(cursor: duckdb.DuckDBPyConnection, sql: str, max_rows: int) -> tuple[pd.DataFrame, bool]:
-    """Stream at most max_rows + 1 rows: the extra row only tells that the result was cut."""
-    reader = cursor.sql(sql).to_arrow_reader(min(max_rows + 1, 100_000))
-    batches, count = [], 0
+def _fetch_bounded(cursor: duckdb.DuckDBPyConnection, sql: str, limits: _Limits) -> tuple:
+    """Stream the result a vector at a time and stop at max_rows + 1 rows (the extra row only tells that the result
+    was cut) or at the byte bound (a clear refusal: a cut by size would hide which rows are missing)."""
+    reader = cursor.sql(sql).to_arrow_reader(FETCH_ROWS)
+    batches, count, size = [], 0, 0
     for batch in reader:
         batches.append(batch)
         count += batch.num_rows
-        if count > max_rows:
+        size += batch.nbytes
+        if size > limits.result_mb << 20:
+            mb = str(limits.result_mb)
+            return ("error", "result_too_large", f"The result is larger than {mb} MB; select fewer rows or "
+                    "columns.", mb)
+        if count > limits.rows:
             break
-    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, max_rows)
-    return table.to_pandas(), count > max_rows
+    table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, limits.rows)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    return ("ok", sink.getvalue().to_pybytes(), count > limits.rows)
 
 
 def _quote(text: str) -> str:

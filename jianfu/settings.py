@@ -32,6 +32,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("keep_versions", 5, "How many older warehouse versions are kept for recovery."),
     Setting("sql_time_limit_ms", 5000, "Time limit of one query in the analyst SQL console."),
     Setting("sql_max_rows", 10000, "Row cap of the SQL console and drill-down (a notice says when it cut)."),
+    Setting("sql_max_result_mb", 64, "Byte cap of one SQL console result, measured as it streams: a larger result is "
+            "refused with a notice (rows can be huge: lists, long text)."),
+    Setting("sql_memory_mb", 3072, "Address-space limit of the child process that runs one SQL console query; a "
+            "query needing more stops with a notice and the server is untouched."),
     Setting("max_upload_mb", 200, "Largest export accepted by the browser upload."),
     Setting("session_minutes", 480, "A login expires after this many minutes."),
     Setting("lang", "zh", "Default UI language (zh or en)."),
@@ -49,6 +53,16 @@ def get(name: str):
 
 
 def data_dir() -> Path:
-    path = Path(get("data_dir"))
-    path.mkdir(parents=True, exist_ok=True)
+    """The data folder, readable by its owner only, as PostgreSQL insists on for its data directory. The umask
+    makes everything this process creates from here on owner-only too, including the files DuckDB writes itself
+    (versions, WAL, spill) and uploads saved for import."""
+    os.umask(0o077)
+    return private_dir(Path(get("data_dir")))
+
+
+def private_dir(path: Path) -> Path:
+    """`path` created if missing and made 0700 (also when an older release created it 0755)."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_uid == os.getuid():  # a folder someone else owns is theirs to set
+        path.chmod(0o700)
     return path

@@ -59,9 +59,7 @@ class WarehouseWriteFailed(RuntimeError):
 
 
 def warehouse_dir() -> Path:
-    path = settings.data_dir() / "warehouse"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return settings.private_dir(settings.data_dir() / "warehouse")
 
 
 def current_path() -> Path | None:
@@ -114,8 +112,7 @@ def read_connection() -> duckdb.DuckDBPyConnection:
 def read_config() -> dict:
     """Reads are bounded in memory and spill to `data_dir/spill` (not next to the version file, where the
     writer's clean-up of `*.tmp*` leftovers would meet DuckDB's default `<file>.tmp` folder)."""
-    spill = settings.data_dir() / "spill"
-    spill.mkdir(parents=True, exist_ok=True)
+    spill = settings.private_dir(settings.data_dir() / "spill")
     return {**DUCKDB_CONFIG, "memory_limit": str(settings.get("query_memory_limit")), "temp_directory": str(spill)}
 
 
@@ -170,6 +167,7 @@ def write():
                 raise
             con.execute("checkpoint")
             con.close()
+            tmp.chmod(0o600)  # the umask does this already; the version file is the asset, so say it here too
             _fsync(tmp)
             os.replace(tmp, final)
             link_tmp = folder / f"{CURRENT}.tmp{os.getpid()}"

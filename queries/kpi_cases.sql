@@ -20,17 +20,23 @@ workdays as (
 
 ratings as (
     -- when each case was first rated, and first rated badly in the 好差评 channels (a case is rated after
-    -- it was received, so older ratings cannot belong to these periods)
+    -- it was received, so older ratings cannot belong to these periods). A case id is unique only within its
+    -- exporting system: a rating belongs to its own system's case with that id, else to the only case carrying
+    -- it; an id other systems share names no case (jianfu/references.py)
     select
-        case_id,
-        min(rated_at) as first_rated_at,
-        min(rated_at) filter (
-            where rating <= 2 and coalesce(source, 'window') in ('window', 'online', 'sms')
+        c.source_system,
+        c.case_id,
+        min(e.rated_at) as first_rated_at,
+        min(e.rated_at) filter (
+            where e.rating <= 2 and coalesce(e.source, 'window') in ('window', 'online', 'sms')
         ) as first_bad_at
-    from evaluations
-    where case_id is not null
-        and rated_at >= (select min(period_start) from periods)
-    group by case_id
+    from evaluations as e
+    inner join cases as c on c.case_id = e.case_id
+    where e.rated_at >= (select min(period_start) from periods)
+        and (c.source_system = e.source_system or not exists (
+            select 1 from cases as q where q.case_id = c.case_id and q.source_system <> c.source_system
+        ))
+    group by c.source_system, c.case_id
 ),
 
 cohort as (
@@ -45,6 +51,7 @@ cohort as (
             when 'center' then c.center
             when 'matter' then c.matter
         end as group_key,
+        c.source_system,
         c.case_id,
         c.received_at,
         c.accepted_at,
@@ -110,7 +117,7 @@ measured as (
         on received_day.day_number = datediff('day', $workday_epoch, k.received_at::date)
     left join workdays as closed_day
         on closed_day.day_number = datediff('day', $workday_epoch, k.closed_at::date)
-    left join ratings as r on r.case_id = k.case_id
+    left join ratings as r on r.case_id = k.case_id and r.source_system = k.source_system
 ),
 
 aggregated as (

@@ -8,32 +8,35 @@ with periods as (
     select unnest($periods, recursive := true)
 ),
 
-case_dimensions as (
-    -- one row per rated case id, so a case id repeated across source systems cannot duplicate a rating;
-    -- only needed (and only read) when splitting or filtering by a case dimension
+rated_cases as (
+    -- the case each rating is about, found on the full key: a case id is unique only within its exporting
+    -- system, so a rating belongs to its own system's case with that id, else to the only case carrying it; an
+    -- id other systems share names no case (jianfu/references.py). Only needed (and only read) when splitting
+    -- or filtering by a case dimension
     select
-        c.case_id,
-        min(case $by
+        e.source_system as eval_source_system,
+        e.eval_id,
+        case $by
             when 'grid_id' then c.grid_id
             when 'team' then c.team
             when 'service_line' then c.service_line
             when 'channel' then c.channel
             when 'center' then c.center
             when 'matter' then c.matter
-        end) as group_key
-    from cases as c
+        end as group_key
+    from evaluations as e
+    inner join periods as p on e.rated_at >= p.period_start and e.rated_at < p.period_end
+    inner join cases as c on c.case_id = e.case_id
     where ($by <> 'all' or len($grids) + len($teams) + len($service_lines) + len($channels) + len($centers) > 0)
-        and c.case_id in (
-            select e.case_id
-            from evaluations as e
-            inner join periods as p on e.rated_at >= p.period_start and e.rated_at < p.period_end
-        )
+        and (c.source_system = e.source_system or not exists (
+            select 1 from cases as q where q.case_id = c.case_id and q.source_system <> c.source_system
+        ))
         and (len($grids) = 0 or list_contains($grids, c.grid_id))
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))
         and (len($centers) = 0 or list_contains($centers, c.center))
-    group by c.case_id
+    group by all
 ),
 
 rated as (
@@ -54,9 +57,9 @@ rated as (
     from evaluations as e
     inner join periods as p
         on e.rated_at >= p.period_start and e.rated_at < p.period_end
-    left join case_dimensions as d on d.case_id = e.case_id
+    left join rated_cases as d on d.eval_id = e.eval_id and d.eval_source_system = e.source_system
     where len($grids) + len($teams) + len($service_lines) + len($channels) + len($centers) = 0
-        or d.case_id is not null
+        or d.eval_id is not null
 ),
 
 final as (

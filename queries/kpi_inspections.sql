@@ -10,6 +10,7 @@ with periods as (
 held as (
     select
         p.period_key,
+        i.source_system,  -- with the id, the row's identity (the drill-down joins back on both)
         i.inspection_id,
         i.in_annual_plan,
         i.photo_evidence_required,

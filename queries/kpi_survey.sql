@@ -26,7 +26,8 @@ scored as (
     from survey_responses as r
     inner join periods as p
         on r.responded_at >= p.period_start and r.responded_at < p.period_end
-    inner join survey_answers as a on a.response_id = r.response_id
+    -- a response and its answers come from one import: joined on the full key (source system + id)
+    inner join survey_answers as a on a.response_id = r.response_id and a.source_system = r.source_system
     inner join overall_items as i on i.item = a.item
     where a.score is not null
         and (len($grids) = 0 or list_contains($grids, r.grid_id))

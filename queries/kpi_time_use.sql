@@ -3,7 +3,14 @@
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period);
 --             $by ('all', 'grid_id' or 'team', through the worker); $grids, $teams (lists, empty = no filter)
 -- grain: one row per period_key × group_key; KPI columns named <kpi_id>__<part> (jianfu/metrics/README.md)
-with periods as (
+with workers_by_id as (
+    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
+    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
+    select *, count(*) over (partition by worker_id) as systems_with_id
+    from workers
+),
+
+periods as (
     select unnest($periods, recursive := true)
 ),
 
@@ -17,7 +24,8 @@ weeks as (
     from time_use as t
     inner join periods as p
         on t.week >= p.period_start and t.week < p.period_end
-    left join workers as w on w.worker_id = t.worker_id
+    left join workers_by_id as w on w.worker_id = t.worker_id
+        and (w.source_system = t.source_system or w.systems_with_id = 1)
     where (len($grids) = 0 or list_contains($grids, w.grid_id))
         and (len($teams) = 0 or list_contains($teams, w.team))
 ),

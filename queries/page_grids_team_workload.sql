@@ -2,7 +2,14 @@
 --          open at the window end, paperwork vs field hours and home visits
 -- parameters: $start, $end_exclusive, $grids, $teams, $service_lines, $channels (lists, empty = all)
 -- grain: one row per team
-with team_workers as (
+with workers_by_id as (
+    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
+    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
+    select *, count(*) over (partition by worker_id) as systems_with_id
+    from workers
+),
+
+team_workers as (
     select team, count(*) as workers
     from workers
     where role = 'social_worker'
@@ -35,7 +42,8 @@ team_time as (
         sum(t.hours_field) as hours_field,
         avg(t.home_visits) as visits_per_worker_week
     from time_use as t
-    inner join workers as w on w.worker_id = t.worker_id
+    inner join workers_by_id as w on w.worker_id = t.worker_id
+        and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= $start and t.week < $end_exclusive
         and w.team is not null
         and (len($grids) = 0 or list_contains($grids, w.grid_id))

@@ -4,10 +4,20 @@
 -- parameters: $start, $end_exclusive (rated_at / responded_at window, half-open); $limit (rows);
 --             $grids, $teams, $service_lines, $channels, $centers (empty list = all)
 -- grain: one row per comment, newest first
-with rated as (
+with rated_cases as (
+    -- the cases ratings name; a case id is unique only within its exporting system: a rating names its own
+    -- system's case with that id, else the only case carrying it; an id other systems share names no case
+    -- (jianfu/references.py)
+    select *, count(*) over (partition by case_id) as systems_with_id
+    from cases
+    where case_id in (select case_id from evaluations)
+),
+
+rated as (
     select e.rated_at as said_at, e.rating, e.comment, 'evaluation' as origin
     from evaluations as e
-    left join cases as c on c.case_id = e.case_id
+    left join rated_cases as c on c.case_id = e.case_id
+        and (c.source_system = e.source_system or c.systems_with_id = 1)
     where e.rated_at >= $start and e.rated_at < $end_exclusive
       and (len($grids) = 0 or list_contains($grids, c.grid_id))
       and (len($teams) = 0 or list_contains($teams, c.team))

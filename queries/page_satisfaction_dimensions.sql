@@ -4,7 +4,7 @@
 -- parameters: $start, $end_exclusive (responded_at window, half-open); $grids (empty list = all)
 -- grain: one row per dimension
 with responses as (
-    select response_id, coalesce(weight, 1.0) as weight
+    select source_system, response_id, coalesce(weight, 1.0) as weight
     from survey_responses
     where responded_at >= $start and responded_at < $end_exclusive
       and (len($grids) = 0 or list_contains($grids, grid_id))
@@ -29,10 +29,11 @@ per_response as (
         i.dimension,
         avg(100.0 * (a.score - i.scale_min) / (i.scale_max - i.scale_min)) as score_100
     from survey_answers as a
-    inner join responses as r on r.response_id = a.response_id
+    -- a response and its answers come from one import: joined on the full key (source system + id)
+    inner join responses as r on r.response_id = a.response_id and r.source_system = a.source_system
     inner join items as i on i.item = a.item
     where a.score is not null
-    group by a.response_id, r.weight, i.dimension
+    group by a.source_system, a.response_id, r.weight, i.dimension
 ),
 
 final as (

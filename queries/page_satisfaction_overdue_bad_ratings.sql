@@ -5,13 +5,23 @@
 -- parameters: $end_exclusive (the moment overdue is judged); $grids, $teams, $service_lines, $channels, $centers
 --             (empty list = all; they select through the rated case)
 -- grain: one row per overdue bad rating
-with bad as (
+with rated_cases as (
+    -- the cases ratings name; a case id is unique only within its exporting system: a rating names its own
+    -- system's case with that id, else the only case carrying it; an id other systems share names no case
+    -- (jianfu/references.py)
+    select *, count(*) over (partition by case_id) as systems_with_id
+    from cases
+    where case_id in (select case_id from evaluations)
+),
+
+bad as (
     select
         e.eval_id, e.case_id, e.rated_at, e.rating, e.source, e.realname, e.verified,
         e.rectify_due_at, e.rectified_at, e.callback_at,
         c.service_line, c.grid_id, c.team
     from evaluations as e
-    left join cases as c on c.case_id = e.case_id
+    left join rated_cases as c on c.case_id = e.case_id
+        and (c.source_system = e.source_system or c.systems_with_id = 1)
     where e.rating <= 2
       and coalesce(e.source, 'window') in ('window', 'online', 'sms')
       and e.rated_at < $end_exclusive

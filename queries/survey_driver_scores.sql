@@ -26,6 +26,7 @@ scored as (
     select
         p.period_key,
         case $by when 'grid_id' then r.grid_id end as group_key,
+        r.source_system,
         r.response_id,
         coalesce(r.weight, 1.0) as weight,
         i.dimension,
@@ -33,7 +34,8 @@ scored as (
     from survey_responses as r
     inner join periods as p
         on r.responded_at >= p.period_start and r.responded_at < p.period_end
-    inner join survey_answers as a on a.response_id = r.response_id
+    -- a response and its answers come from one import: joined on the full key (source system + id)
+    inner join survey_answers as a on a.response_id = r.response_id and a.source_system = r.source_system
     inner join items as i on i.item = a.item
     where a.score is not null
         and (len($grids) = 0 or list_contains($grids, r.grid_id))
@@ -50,21 +52,23 @@ responses as (
     select
         period_key,
         group_key,
+        source_system,
         response_id,
         weight,
         list(score_100 order by dimension) as scores
     from scored
-    group by period_key, group_key, response_id, weight
+    group by period_key, group_key, source_system, response_id, weight
 ),
 
 final as (
     select
         r.period_key,
         r.group_key,
+        r.source_system,
         r.response_id,
         r.weight,
         r.scores,
-        case when row_number() over (partition by r.period_key, r.group_key order by r.response_id) = 1
+        case when row_number() over (partition by r.period_key, r.group_key order by r.source_system, r.response_id) = 1
             then d.dimensions end as dimensions
     from responses as r
     inner join dimensions as d
@@ -72,5 +76,5 @@ final as (
     where len(r.scores) = len(d.dimensions)
 )
 
-select * exclude (response_id) from final
-order by period_key, group_key, response_id
+select * exclude (source_system, response_id) from final
+order by period_key, group_key, source_system, response_id

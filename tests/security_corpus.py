@@ -96,7 +96,7 @@ def _inline_row(values: list[str]) -> bytes:
     return f"<row>{cells}</row>".encode()
 
 
-def zip_bomb(uncompressed_mb: int = 1024) -> bytes:
+def zip_bomb(uncompressed_mb: int = 1024, zip64: bool = True) -> bytes:
     """A valid-looking workbook (~3 MB) whose sheet XML inflates to `uncompressed_mb` MB of rows."""
     header = _inline_row(HEADER.split(","))
     one = _inline_row(["b-1", "2026-01-05 09:00:00", "", "received", "a" * 40, "g01", "1"])
@@ -107,12 +107,27 @@ def zip_bomb(uncompressed_mb: int = 1024) -> bytes:
         for info in src.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
                 dst.writestr(info.filename, src.read(info.filename))
-        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+        with dst.open("xl/worksheets/sheet1.xml", "w", force_zip64=zip64) as sheet:
             sheet.write(_sheet_xml(b"")[:-len(b"</sheetData></worksheet>")] + header)
             for _ in range(uncompressed_mb):
                 sheet.write(block)
             sheet.write(b"</sheetData></worksheet>")
     return out.getvalue()
+
+
+def lying_zip_bomb() -> bytes:
+    """The zip bomb (512 MB of sheet XML) with its size in the zip directory and local header rewritten to 2 KB,
+    so that a check of the declared sizes alone lets it through."""
+    data = bytearray(zip_bomb(512, zip64=False))
+    name = b"xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        local = archive.getinfo(name.decode()).header_offset
+    data[local + 22:local + 26] = (2048).to_bytes(4, "little")  # local header: uncompressed size
+    central = data.find(b"PK\x01\x02", 0)
+    while data[central + 46:central + 46 + len(name)] != name:
+        central = data.find(b"PK\x01\x02", central + 4)
+    data[central + 24:central + 28] = (2048).to_bytes(4, "little")  # central directory: uncompressed size
+    return bytes(data)
 
 
 def billion_laughs() -> bytes:
@@ -195,8 +210,9 @@ CORPUS: list[Hostile] = [
     Hostile("csv_named_xlsx", good_csv, "loaded", rejected=0, suffix=".xlsx"),
     # --- size bombs ------------------------------------------------------------------------------------------
     Hostile("xlsx_zip_bomb", zip_bomb, suffix=".xlsx", isolated=True),
-    Hostile("xlsx_billion_laughs", billion_laughs, "either", suffix=".xlsx"),
-    Hostile("xlsx_external_entity", external_entity, "either", suffix=".xlsx", forbidden=("root:x:0:0",)),
+    Hostile("xlsx_zip_bomb_with_lying_sizes", lying_zip_bomb, suffix=".xlsx", isolated=True),
+    Hostile("xlsx_billion_laughs", billion_laughs, suffix=".xlsx", isolated=True),
+    Hostile("xlsx_external_entity", external_entity, suffix=".xlsx", forbidden=("root:x:0:0",)),
     Hostile("header_of_100000_columns",
             lambda: csv(row() + ",x" * 100_000, header=HEADER + "".join(f",extra{i}" for i in range(100_000))).encode(),
             "either"),

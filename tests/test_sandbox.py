@@ -106,7 +106,7 @@ def test_a_runaway_query_stops_at_the_time_limit(tiny_warehouse, runaway):
     result = sandbox.run_sql(runaway, time_limit_ms=400)
     assert result.error_code == "time_limit"
     assert "time limit" in result.error and result.detail == "0.4"
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 8  # the limit, plus starting the query's child process on a busy machine
     # the console is still usable
     assert sandbox.run_sql("select count(*) as n from cases").frame["n"].tolist() == [3]
 
@@ -116,7 +116,7 @@ def test_ten_million_rows_are_capped(tiny_warehouse):
     result = sandbox.run_sql("select * from range(10000000)", max_rows=1000)
     assert result.truncated is True
     assert result.frame["range"].tolist() == list(range(1000))
-    assert time.perf_counter() - started < 5
+    assert time.perf_counter() - started < 8  # streamed: it never reads the 10 million rows
 
 
 def test_exactly_the_cap_is_not_truncated(tiny_warehouse):

@@ -52,6 +52,17 @@ def state() -> tuple[int, int]:
     return cases, loaded
 
 
+def full_state() -> dict:
+    """Row counts of every table (canonical, superseded shadows, system) and the case-volume KPI of January, as
+    the dashboard computes it: equal dicts ⇔ the same warehouse contents as far as any page can tell."""
+    cursor = warehouse.read_connection().cursor()
+    tables = [r[0] for r in cursor.execute("select table_name from duckdb_tables() order by all").fetchall()]
+    counts = {t: cursor.execute(f'select count(*) from "{t}"').fetchone()[0] for t in tables}
+    january = Filters(date(2026, 1, 1), date(2026, 1, 31))
+    kpi = compute_kpis(warehouse.read_connection().cursor(), january, ids=["case_volume"])["case_volume"].value
+    return {**counts, "kpi:case_volume": kpi}
+
+
 _CHILD = """
 import json, sys
 from jianfu.ingest.loader import import_files
@@ -69,7 +80,7 @@ def _start_child(path: Path, mapping: Path) -> subprocess.Popen:
     return child
 
 
-@pytest.mark.timeout(120)
+@pytest.mark.timeout(420)  # 20 child processes, each importing Python and DuckDB: slow on a loaded machine
 def test_sigkill_at_random_moments_leaves_old_or_new_state(folder):
     mapping = folder / "mapping.toml"
     timed = _start_child(export_file(folder, 1, 2000), mapping)  # how long an import takes here
@@ -77,6 +88,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new_state(folder):
     timed.communicate("go\n", timeout=60)
     import_seconds = time.perf_counter() - started
     cases, loaded = state()
+    old = full_state()
     rng = random.Random(6)
     kept_old = became_new = 0
     for run in range(KILL_RUNS):
@@ -89,13 +101,22 @@ def test_sigkill_at_random_moments_leaves_old_or_new_state(folder):
         after = state()
         assert after in ((cases, loaded), (cases + 2000, loaded + 1)), (run, after)
         assert check_version(warehouse.current_path()) is None
+        now = full_state()
+        if after == (cases, loaded):
+            assert now == old, run  # exactly before: every table and the KPI unchanged
+        else:  # exactly after: 2,000 more cases and one more import, nothing else moved
+            assert now == {**old, "cases": old["cases"] + 2000, "import_log": old["import_log"] + 1,
+                           "kpi:case_volume": old["kpi:case_volume"] + 2000}, run
         kept_old += after == (cases, loaded)
         became_new += after != (cases, loaded)
-        cases, loaded = after
+        cases, loaded, old = *after, now
     assert kept_old >= 1  # at least one kill landed mid-import (else the test proved nothing)
     [outcome] = import_files([export_file(folder, 99)], mapping=mapping, who="test")
     assert outcome.outcome == "loaded" and state() == (cases + ROWS_PER_FILE, loaded + 1)
     assert not [p.name for p in warehouse.warehouse_dir().iterdir() if ".tmp" in p.name]
+    recovered = subprocess.run([str(Path(sys.executable).parent / "jianfu"), "recover"], capture_output=True,
+                               text=True, timeout=60, env=os.environ.copy())
+    assert recovered.returncode == 0 and "is sound; nothing to do" in recovered.stdout, recovered.stdout + recovered.stderr
     print(f"SIGKILL runs: {KILL_RUNS}, old state kept {kept_old}, new state complete {became_new}")
 
 

@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from jianfu import warehouse
-from jianfu.export import FORMULA_PREFIXES, to_csv, to_xlsx
+from jianfu.export import to_csv, to_xlsx
+from jianfu.export_safety import FORMULA_PREFIXES
 from jianfu.ingest.loader import ImportRefused, import_files
 from jianfu.schema import TABLES
 from security_corpus import CORPUS, MAPPING, good_csv
@@ -146,3 +147,48 @@ def test_corpus_is_large_and_varied():
     assert len(CORPUS) >= 50
     assert len({c.name for c in CORPUS}) == len(CORPUS)
     assert {"refused", "loaded", "either"} == {c.expect for c in CORPUS}
+
+
+_THROUGH = """
+import json, os, resource, subprocess, sys
+resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))  # a reader without a guard fails here, not the machine
+kind, path, mapping = sys.argv[1:4]
+if kind == "cli":
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), "jianfu"), "ingest", path, "--mapping", mapping],
+                          capture_output=True, text=True)
+    print(json.dumps({"code": done.returncode, "out": done.stdout + done.stderr}))
+else:
+    from pathlib import Path
+    from jianfu.web_import import import_uploads
+
+    class Upload:  # what st.file_uploader hands over: a name and the bytes
+        name = Path(path).name
+        def getvalue(self):
+            return Path(path).read_bytes()
+    [outcome] = import_uploads([Upload()], who="browser")
+    print(json.dumps({"code": 0 if outcome.outcome == "loaded" else 1, "out": outcome.message}))
+"""
+BOMBS = {"xlsx_zip_bomb": "would unpack to", "xlsx_zip_bomb_with_lying_sizes": "unpacks to more than",
+         "xlsx_billion_laughs": "declares XML entities", "xlsx_external_entity": "declares XML entities"}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("through", ["cli", "browser_upload"])
+@pytest.mark.parametrize("case_name", sorted(BOMBS))
+def test_workbook_bombs_are_refused_through_the_cli_and_the_upload(case_name, through, baseline_dir, tmp_path,
+                                                                   monkeypatch):
+    """The same guard holds on both ways in: `jianfu ingest` and the admin's browser upload (the function the
+    upload page calls), in a 3 GB-limited process, with one sentence and the warehouse unchanged."""
+    shutil.copytree(baseline_dir, tmp_path, dirs_exist_ok=True, symlinks=True)
+    monkeypatch.setenv("JIANFU_DATA_DIR", str(tmp_path / "data"))
+    [case] = [c for c in CORPUS if c.name == case_name]
+    path = tmp_path / f"{case.name}.xlsx"
+    path.write_bytes(case.make())
+    before = snapshot()
+    done = subprocess.run([sys.executable, "-c", _THROUGH, through, str(path), str(tmp_path / "mapping.toml")],
+                          capture_output=True, text=True, timeout=110, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr[-2000:]
+    answer = json.loads(done.stdout)
+    assert answer["code"] == 1 and BOMBS[case_name] in answer["out"], answer
+    assert "Traceback" not in answer["out"]
+    assert snapshot() == before

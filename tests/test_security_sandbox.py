@@ -53,6 +53,19 @@ _ROWS = (
     "insert into micro_projects (project_id, title, grid_id, proposed_at, stage, source_system, source_file_id) "
     f"values ('p-1', '加装扶手', 'g01', '2026-01-01', 'done', {_P}), "
     f"('secret-project', 'secret title', 'g02', '2026-01-01', 'done', {_P})",
+    # A second system reuses the ids r-1 and w-1 for a response and a worker of g02; a third system's hours name
+    # w-1, which is now ambiguous (two systems carry it): none of these may reach g01 (issue 15).
+    "insert into survey_responses (response_id, wave, grid_id, comment, source_system, source_file_id) values "
+    "('r-1', '2026q1', 'g02', 'secret reused id', 'other', 1)",
+    "insert into survey_answers (response_id, item, score, source_system, source_file_id) values "
+    "('r-1', 'secret-item', 1, 'other', 1)",
+    "insert into workers (worker_id, display_name, grid_id, source_system, source_file_id) values "
+    "('w-1', 'secret*', 'g02', 'other', 1)",
+    "insert into time_use (worker_id, week, hours_admin, source_system, source_file_id) values "
+    "('w-1', '2026-01-12', 30, 'other', 1), ('w-1', '2026-01-19', 40, 'timesheet', 1)",
+    "insert into record_entries (entry_id, ledger_id, worker_id, recorded_at, source_system, source_file_id) "
+    "values ('secret-entry-reused', 'l-1', 'w-1', '2026-01-12', 'other', 1), "
+    "('secret-entry-ambiguous', 'l-1', 'w-1', '2026-01-19', 'timesheet', 1)",
     "insert into import_log (import_id, file_name, sha256, target, outcome) values "
     "(1, 'secret-file.csv', 'abc', 'cases', 'loaded')",
     "insert into rejects (import_id, file_name, line, column_name, value, reason) values "
@@ -156,6 +169,20 @@ def test_no_view_shows_another_grid(view):
     assert result.error is None
     assert len(result.frame) == SCOPED_COUNTS.get(view, 0)
     assert not _leaks(result)
+
+
+def test_a_reused_id_of_another_system_reaches_no_other_grid():
+    """Child rows are tied to their parent on source system + id (issue 15): g01 sees exactly its own rows, and
+    g02 does not get the rows whose id is shared either."""
+    mine = {view: run_sql(f'select * from "{view}" order by all', scope=MINE).frame for view in
+            ("survey_answers", "time_use", "record_entries", "evaluations")}
+    assert mine["survey_answers"][["response_id", "item", "source_system"]].values.tolist() == [["r-1", "overall", "s"]]
+    assert mine["time_use"][["worker_id", "hours_admin", "source_system"]].values.tolist() == [["w-1", 10.0, "s"]]
+    assert mine["record_entries"]["entry_id"].tolist() == ["re-1"]
+    assert mine["evaluations"]["eval_id"].tolist() == ["e-1"]
+    theirs = run_sql("select source_system, hours_admin from time_use order by all", scope=("g02",)).frame
+    assert theirs.values.tolist() == [["other", 30.0], ["s", 20.0]]  # the ambiguous 'timesheet' row: no grid
+    assert len(run_sql("select * from time_use").frame) == 4  # unscoped, every row is there
 
 
 def test_administrative_tables_are_hidden_from_a_grid():

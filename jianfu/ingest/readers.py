@@ -14,7 +14,6 @@ import csv
 import datetime as dt
 import hashlib
 import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from jianfu.ingest.errors import ImportRefused
+from jianfu.ingest.workbook_guard import refuse_hostile_workbook
 
 XLSX_SIGNATURE, OLE2_SIGNATURE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
@@ -36,8 +36,6 @@ _UTF8_CLASSES = bytes(ord("L") if 0xE4 <= b <= 0xE9 else ord("C") if 0x80 <= b <
 _UTF8_CHINESE_PAIR = b"LCCLCC"
 _CHUNK = 16 << 20
 _UTF8_CHECK_CHUNK = 1 << 20  # decoded and dropped piece by piece: never a full text copy
-# Real xlsx parts compress 5–30×; a part inflating more than this (and to more than 64 MB) is a zip bomb.
-ZIP_BOMB_RATIO, ZIP_BOMB_MIN_BYTES = 100, 64 << 20
 
 
 @dataclass
@@ -274,7 +272,7 @@ def _read_csv_exact(data: bytes, header_row: int, delimiter: str, name: str) -> 
 
 def _open_workbook(data: bytes, name: str):
     if data.startswith(XLSX_SIGNATURE):
-        _refuse_zip_bomb(data, name)
+        refuse_hostile_workbook(data, name)  # zip bombs and XML entities, before any parser sees it
     try:
         return fastexcel.read_excel(data)
     except Exception:  # fastexcel raises its own error types for damaged workbooks
@@ -282,20 +280,6 @@ def _open_workbook(data: bytes, name: str):
             return _OpenpyxlWorkbook(data)
         raise ImportRefused(f"{name} looks like an Excel workbook but cannot be opened (damaged or truncated); "
                             "export it again.") from None
-
-
-def _refuse_zip_bomb(data: bytes, name: str) -> None:
-    """A workbook part that would inflate far beyond what spreadsheets compress to (~5–30×) is refused before
-    anything unpacks it: the parser would otherwise spend minutes and gigabytes on it."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-    except zipfile.BadZipFile:
-        return  # not a readable zip: opening it fails with the "damaged" sentence
-    for part in parts:
-        if part.file_size > ZIP_BOMB_MIN_BYTES and part.file_size > ZIP_BOMB_RATIO * max(part.compress_size, 1):
-            raise ImportRefused(f"{name} holds a part that would unpack to {part.file_size / 2**20:,.0f} MB from "
-                                f"{part.compress_size / 2**20:,.1f} MB, far beyond any real workbook; it is refused.")
 
 
 def _read_workbook(workbook, name: str, sheet_name: str, header_row: int) -> RawTable:

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import click
 
 from jianfu import settings
+from jianfu.export_safety import neutralise
 
 FORMATS = ("table", "json", "csv")
 CSV_COLUMNS = ("id", "label", "unit", "value", "numerator", "denominator", "n", "effective_n", "ci_low", "ci_high",
@@ -75,7 +76,7 @@ def _csv_rows(report: dict, lang: str):
         row = {**k, "label": k[f"label_{lang}"], "to_date_current": to_date.get("current"),
                "to_date_previous": to_date.get("previous"), "flags": ";".join(k["flags"]),
                "missing": ";".join(k["missing"])}
-        yield {c: row.get(c) for c in CSV_COLUMNS}
+        yield {c: neutralise(row.get(c)) for c in CSV_COLUMNS}
 
 
 def _table(report: dict, lang: str) -> str:
