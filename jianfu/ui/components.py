@@ -13,6 +13,7 @@ from jianfu.ui.i18n import code_label, current_lang, t
 
 PRINT_PARAM = "print"
 SPARKLINE_MONTHS = 12
+FLAG_COLOURS = {"partial_period": "blue", "workdays_unknown": "orange"}  # the other flags are gray
 
 
 def print_mode() -> bool:
@@ -98,9 +99,9 @@ def _status_badges(kpi, result, series) -> None:
         badges.append((t(f"kpi.signal_{signal}"), "violet"))
     elif signal is not None:
         badges.append((t("kpi.common_cause"), "gray"))
-    for flag in ("partial_period", "not_rankable", "unfiltered"):
+    for flag in ("partial_period", "not_rankable", "unfiltered", "workdays_unknown"):
         if flag in result.flags:
-            badges.append((t(f"kpi.flag_{flag}"), "blue" if flag == "partial_period" else "gray"))
+            badges.append((t(f"kpi.flag_{flag}"), FLAG_COLOURS.get(flag, "gray")))
     if badges:
         st.markdown(" ".join(f":{colour}-badge[{text}]" for text, colour in badges))
 

@@ -143,7 +143,7 @@ def data_as_of():
 @st.cache_data(show_spinner=False)
 def _filter_options(version: str) -> FilterOptions:
     rows = run_query(connection(), "page_filter_options", {})
-    as_of = facts().data_as_of
+    as_of, data_from = facts().activity_through, facts().data_from
     grouped: dict[str, dict[str, str]] = {}
     for dimension, code, label in rows.itertuples(index=False):
         grouped.setdefault(dimension, {})[code] = label if isinstance(label, str) and label else code
@@ -153,6 +153,7 @@ def _filter_options(version: str) -> FilterOptions:
         teams=tuple(grouped.get("team", {})),
         service_lines=tuple(grouped.get("service_line", {})),
         channels=tuple(grouped.get("channel", {})),
+        data_from=data_from.date() if data_from is not None else None,
     )
 
 

@@ -23,6 +23,11 @@ def composite_row(composite: dict) -> None:
     """The composite score and the four pillar scores, each with its change vs the previous window."""
     columns = st.columns(1 + len(PILLARS))
     with columns[0], st.container(border=True):
+        if not composite.get("enough", True):  # a number from one or two KPIs would read as a verdict
+            st.metric(t("overview.composite"), t("kpi.not_enough_to_score"), help=t(
+                "kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())))
+            st.caption(t("overview.composite_caption", n=composite["n"]))
+            return
         change = _score_change(composite["value"], composite["previous"])
         st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
                   delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
