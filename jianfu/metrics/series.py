@@ -98,6 +98,19 @@ def _series_frame(kpi, evaluation, chosen: list[Period], partial: list[bool], in
     return frame[SERIES_COLUMNS]
 
 
+def latest_period_with_data(frame: pd.DataFrame) -> tuple[date, date] | None:
+    """(start, end) of the latest period of a kpi_series frame whose value is shown (not suppressed), or None:
+    where a page section falls back to when the chosen window has too little data for it (the last survey
+    wave, the last quarter with enough votes)."""
+    if frame.empty:
+        return None
+    shown = frame[~frame["suppressed"].astype(bool) & frame["value"].notna()]
+    if shown.empty:
+        return None
+    last = shown.iloc[-1]
+    return last["period_start"], last["period_end"]
+
+
 def compute_by(con, kpi_id: str, filters, by: str, *, catalogue: Catalogue | None = None,
                facts: WarehouseFacts | None = None) -> pd.DataFrame:
     """One row per value of `by` ('grid_id', 'team', 'service_line', 'channel', also 'center', 'matter') for the
