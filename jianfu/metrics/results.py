@@ -103,9 +103,10 @@ def coverage_start(data_from: datetime | None) -> date | None:
 
 
 def within_data(start: date, end: date, data_from: datetime | None, as_of: datetime | None) -> bool:
-    """True when [start, end] overlaps the span the data covers (from the month of its first event to its last)."""
+    """True when [start, end] overlaps the span the data covers (from the month of its first event to its last);
+    also True when the data has no dated events to tell (ledgers alone)."""
     if data_from is None or as_of is None:
-        return False
+        return True
     return start <= as_of.date() and end >= coverage_start(data_from)
 
 
