@@ -36,7 +36,8 @@ def test_an_export_ending_in_2019_opens_on_december_2019(tmp_path):
     assert t("filter.default_note", "zh", date="2019年12月31日") in shown
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["按时办结率"] == "100.0%"  # 12 of 12 (the case closed in 2022 was not due by 31 Dec)
-    assert metrics["综合得分"] == t("kpi.not_enough_to_score", "zh")  # the 2024 baseline is outside the data
+    assert metrics["综合得分"] == format.DASH  # the 2024 baseline is outside the data: no number, but why
+    assert t("kpi.not_enough_to_score", "zh") in shown
     throughput = open_page("throughput")
     assert {m.label: m.value for m in throughput.metric}["办件量"] == "13"
     # a period the user chose is not "the default"

@@ -24,8 +24,9 @@ def composite_row(composite: dict) -> None:
     columns = st.columns(1 + len(PILLARS))
     with columns[0], st.container(border=True):
         if not composite.get("enough", True):  # a number from one or two KPIs would read as a verdict
-            st.metric(t("overview.composite"), t("kpi.not_enough_to_score"), help=t(
+            st.metric(t("overview.composite"), format.DASH, help=t(
                 "kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())))
+            st.caption(t("kpi.not_enough_to_score"))  # a metric value this long would be cut off
         else:
             change = _score_change(composite["value"], composite["previous"])
             st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
