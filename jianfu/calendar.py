@@ -1,7 +1,11 @@
 """Working days on the Chinese calendar: public holidays off, 调休 make-up weekend days on.
 
-The holidays live in `jianfu/data/workdays_cn.toml` (one table per year, extendable). Years the file does not
-cover count Monday–Friday as working days; `covered_years()` says which years carry real holiday data.
+Two sources, one calendar: the kept library `chinese-calendar` (the State Council notices since 2004, updated
+by its maintainers each year) and `jianfu/data/workdays_cn.toml` for the years the installed library does not
+know yet (a notice published after its release, or a provisional year). A year the library knows comes from
+the library. Years neither source covers count Monday–Friday so a number can still be given, but
+`uncovered_years()` names them and the engine flags every working-day KPI whose window touches one
+(`workdays_unknown`): such a count ignores Spring Festival and 调休, and must say so.
 
 Counting rule: `working_days_between(a, b)` is the number of working days d with a's date < d ≤ b's date, so
 a case closed on the day it was received took 0 working days and one received on a Friday and closed on the
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+
+import chinese_calendar
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "workdays_cn.toml"
 # The span SQL can count working days over; dates outside give NULL (and such cases are left out of cycle times).
@@ -62,17 +68,28 @@ def _days(spec: str, year: int) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def load(path: Path = DATA_FILE) -> WorkCalendar:
+def library_days() -> tuple[dict[int, bool], set[date], set[date]]:
+    """The years `chinese-calendar` knows (none provisional), its days off and its weekend working days."""
+    off = set(chinese_calendar.holidays)
+    on = {d for d in chinese_calendar.workdays if d.weekday() >= 5}
+    return {year: False for year in sorted({d.year for d in off})}, off, on
+
+
+def load(path: Path = DATA_FILE, with_library: bool = True) -> WorkCalendar:
+    """The calendar: the library's years, plus the file's years the library lacks (`with_library=False`: the
+    file alone)."""
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
-    off: set[date] = set()
-    on: set[date] = set()
-    years: dict[int, bool] = {}
+    years, off, on = library_days() if with_library else ({}, set(), set())
     for key, spec in raw.get("year", {}).items():
         year = int(key)
+        file_off = [d for s in spec.get("off", []) for d in _days(s, year)]
+        file_on = [d for s in spec.get("on", []) for d in _days(s, year)]
+        if year in years:
+            continue  # parsed above so a typo still fails; the library's copy of the notice wins
         years[year] = bool(spec.get("provisional", False))
-        off.update(d for s in spec.get("off", []) for d in _days(s, year))
-        on.update(d for s in spec.get("on", []) for d in _days(s, year))
+        off.update(file_off)
+        on.update(file_on)
     clash = sorted(off & on)
     if clash:
         raise CalendarError(f"{path.name}: {clash[0]} is listed both as a day off and as a working day")
@@ -132,6 +149,13 @@ def deadline(received_at: datetime, working_days: int) -> datetime:
 def covered_years() -> dict[int, bool]:
     """Years with holiday data → True when that year's data is provisional (statutory days only, no 调休)."""
     return dict(default_calendar().years)
+
+
+def uncovered_years(first: date | datetime, last: date | datetime) -> list[int]:
+    """The years from first to last (inclusive) that no holiday source covers: working days there are only
+    Monday–Friday."""
+    known = default_calendar().years
+    return [year for year in range(_as_date(first).year, _as_date(last).year + 1) if year not in known]
 
 
 def sql_params() -> dict:

@@ -35,11 +35,15 @@ else:
     st.caption(t("satisfaction.overdue_caption", count=len(overdue)))
     st.dataframe(view.overdue_table(overdue), key="satisfaction_overdue", hide_index=True, width="stretch")
 
-dimensions = data.query("page_satisfaction_dimensions", filters)
+# The survey sections show the latest wave when the window holds none (surveys come once a quarter).
+survey, fell_back = data.section_filters("satisfaction_index", filters)
+dimensions = data.query("page_satisfaction_dimensions", survey)
 left, right = st.columns(2)
 with left:
     st.subheader(t("satisfaction.funnel_title"))
-    by_grid = data.by("satisfaction_index", filters, by="grid_id")
+    if fell_back:
+        components.latest_note(survey)
+    by_grid = data.by("satisfaction_index", survey, by="grid_id")
     if components.is_empty(by_grid.dropna(subset=["value"]), "n"):
         components.empty_state("satisfaction.no_survey")
     else:
@@ -47,13 +51,17 @@ with left:
         components.small_n_note()
 with right:
     st.subheader(t("satisfaction.dimensions_title"))
+    if fell_back:
+        components.latest_note(survey)
     if components.is_empty(dimensions, "responses"):
         components.empty_state("satisfaction.no_survey")
     else:
         charts.show(view.dimensions_chart(dimensions), key="satisfaction_dimensions")
 
 st.subheader(t("satisfaction.drivers_title"))
-drivers = view.drivers(filters, dimensions)
+if fell_back:
+    components.latest_note(survey)
+drivers = view.drivers(survey, dimensions)
 if drivers is None:
     components.empty_state("satisfaction.no_drivers")
 else:

@@ -47,6 +47,15 @@ def engine_results(filters):
     return metrics.compute_kpis(con, filters)
 
 
+def latest_result(kpi_id, filters):
+    """The engine's result over the latest month or quarter up to the window's end in which the KPI is shown."""
+    con = warehouse.read_connection()
+    found = [metrics.latest_period_with_data(metrics.kpi_series(con, kpi_id, filters, grain, periods))
+             for grain, periods in (("month", 24), ("quarter", 8))]
+    start, end = max((p for p in found if p is not None), key=lambda p: (p[1], p[0]))
+    return metrics.compute_kpis(con, filters.with_window(start, end), ids=[kpi_id])[kpi_id]
+
+
 def default_filters(**dimensions):
     as_of = metrics.data_as_of(warehouse.read_connection())
     start, end = preset_window("last_month", as_of.date())
@@ -97,7 +106,10 @@ def test_overview_cards_show_exactly_the_engines_values():
     for kpi_id in [k for ids in HEADLINE.values() for k in ids]:
         kpi, result = cat[kpi_id], results[kpi_id]
         card = shown[kpi.label("zh")]
-        expected = format.suppressed_text() if "suppressed" in result.flags else format.value(result.value, kpi.unit)
+        if "suppressed" in result.flags:  # the card shows its latest period with data (test_app_data_span.py)
+            expected = format.value(latest_result(kpi_id, default_filters()).value, kpi.unit)
+        else:
+            expected = format.value(result.value, kpi.unit)
         assert card.value == expected, kpi_id
         if "suppressed" not in result.flags:
             assert card.proto.delta == (format.change(result.value, result.previous, kpi.unit) or "")

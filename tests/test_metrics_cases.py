@@ -114,7 +114,8 @@ def test_previous_of_march_is_february_with_its_29th_and_last_year_of_29_februar
     march = compute_kpis(con, Filters(date(2024, 3, 1), date(2024, 3, 31)), ids=["case_volume"])["case_volume"]
     assert (march.value, march.previous) == (2, 1)  # previous = 1–29 Feb 2024: only the 29th
     leap_day = compute_kpis(con, Filters(date(2024, 2, 29), date(2024, 2, 29)), ids=["case_volume"])["case_volume"]
-    assert (leap_day.value, leap_day.previous, leap_day.last_year) == (1, None, 1)  # 28 Feb 2024 had no case
+    # 28 Feb 2024 had no case: a count of 0 inside the data's span is a true zero
+    assert (leap_day.value, leap_day.previous, leap_day.last_year) == (1, 0, 1)
     next_march = compute_kpis(con, Filters(date(2025, 3, 1), date(2025, 3, 31)), ids=["case_volume"])["case_volume"]
     assert next_march.last_year == 2
 

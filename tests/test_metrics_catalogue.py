@@ -70,7 +70,8 @@ def test_every_query_returns_the_parts_its_kpis_need():
         for kpi in kpis:
             needed = {f"{kpi.id}__{part}" for part in KIND_PARTS[kpi.kind]}
             assert needed <= columns, f"{name} lacks {sorted(needed - columns)} for {kpi.id}"
-    assert run_rows(con, "data_coverage", {}) == [{"data_from": None, "data_as_of": None}]
+    assert run_rows(con, "data_coverage", {}) == [{"data_from": None, "data_as_of": None,
+                                                       "activity_through": None}]
 
 
 def test_table_column_counts_covers_every_canonical_table():

@@ -76,9 +76,10 @@ def test_good_ratings_bad_rating_handling_and_callbacks(ratings_warehouse):
     assert r["bad_per_1000"].value == pytest.approx(1000 / 3)
     # 2024 holds no data here, so no baseline: only the two policy-target KPIs (100%) are scored, 1/3 each
     assert r["bad_rectified_on_time"].score == pytest.approx(1 / 3) and r["good_rating_rate"].score is None
+    # two scored KPIs and a baseline year outside the data: not enough to score, not a composite of 0.33
     city = r["city_score"]
-    assert city.value == pytest.approx(1 / 3) and city.detail["n"] == 2
-    assert city.detail["pillars"] == {"gov": pytest.approx(1 / 3), "resident": None, "micro": None, "burden": None}
+    assert city.value is None and city.detail["n"] == 2 and "not_enough_to_score" in city.flags
+    assert city.detail["pillars"] == {"gov": None, "resident": None, "micro": None, "burden": None}
 
 
 def test_rating_kpis_filter_through_the_rated_case(ratings_warehouse):

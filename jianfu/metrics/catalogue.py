@@ -71,6 +71,7 @@ class Kpi:
     query_name: str | None  # e.g. "kpi_cases"
     dims: tuple[str, ...]
     reducer: str | None
+    working_days: bool = False  # counts working days on the Chinese calendar (jianfu/calendar.py)
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -105,6 +106,9 @@ class Catalogue(Mapping):
 
     def __len__(self) -> int:
         return len(self.kpis)
+
+    def baseline_label(self, lang: str = "zh") -> str:
+        return self.baseline_label_zh if lang == "zh" else self.baseline_label_en
 
     def by_pillar(self, pillar: str) -> list[Kpi]:
         return [k for k in self.kpis.values() if k.pillar == pillar]
@@ -163,6 +167,7 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
         unit=raw.get("unit"), direction=raw.get("direction"), pillar=raw.get("pillar"), kind=raw.get("kind"),
         target=target_value, target_source=source, inputs=tuple(raw.get("inputs", ())),
         query=query_path, query_name=query_name or None, dims=dims, reducer=reducer,
+        working_days=raw.get("working_days", False) is True,
     )
 
 

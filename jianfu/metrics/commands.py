@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import click
 
@@ -21,7 +21,8 @@ CSV_COLUMNS = ("id", "label", "unit", "value", "numerator", "denominator", "n", 
 
 
 def _window(period, start, end, today, con):
-    from jianfu.metrics import data_as_of, parse_period
+    from jianfu.metrics import PRESETS, data_window, parse_period
+    from jianfu.metrics.sql import data_coverage
 
     if period and (start or end):
         raise click.UsageError("give either --period or --from/--to, not both")
@@ -29,14 +30,12 @@ def _window(period, start, end, today, con):
         raise click.UsageError("--from and --to go together")
     if start:
         return start.date(), end.date(), None
-    if today is None:
-        # Presets count back from today, or from the day after the data ends when the data is older.
-        latest = data_as_of(con)
-        today = date.today() if latest is None else min(date.today(), latest.date() + timedelta(days=1))
-    else:
-        today = today.date()
     period = period or "last_month"
-    first, last = parse_period(period, today)
+    data_from, _, through = data_coverage(con)
+    if today is not None or period not in PRESETS or through is None:
+        first, last = parse_period(period, today.date() if today is not None else date.today())
+    else:  # as the dashboard: counted back from the day the data runs to (an old export opens on its data)
+        first, last = data_window(period, through.date(), data_from.date(), today=date.today())
     return first, last, period
 
 
@@ -111,7 +110,7 @@ def _table(report: dict, lang: str) -> str:
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]), default=None, help="First day (YYYY-MM-DD).")
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Last day, inclusive.")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Day the presets count back from (default: today, or the day after the data ends).")
+              help="Day the presets count back from (default: the day the data runs to, at most today).")
 @click.option("--grid", "grids", multiple=True, help="Grid id (repeatable).")
 @click.option("--team", "teams", multiple=True, help="Team code (repeatable).")
 @click.option("--service-line", "service_lines", multiple=True, help="Service line code (repeatable).")

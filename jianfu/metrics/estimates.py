@@ -1,7 +1,8 @@
 """From a query row's <kpi_id>__<part> columns to one estimate: value, numerator, denominator, n, interval.
 
 How each kind reads its parts (jianfu/metrics/README.md lists them):
-- count, sum, stock: a level, no interval (an empty window gives n = 0 and is suppressed, see below).
+- count, sum, stock: a level, no interval (a count of 0 inside the data's span is a true zero; an empty
+  window gives a sum n = 0 and is suppressed, see below).
 - pace: num events over den days, scaled to a quarter (365.25 / 4 days).
 - proportion, rate_per_1000, share: num / den (× 1000 for the rate); Wilson interval except for share,
   whose occurrences are not independent draws.
@@ -21,6 +22,8 @@ from jianfu.metrics import stats
 DAYS_PER_QUARTER = 365.25 / 4
 # Levels and paces are not estimates from a sample: they are never hidden for small n.
 LEVEL_KINDS = frozenset({"count", "sum", "stock", "pace", "reduction"})
+# Counts of things (cases received, cases open): 0 is an answer, not a small sample, so never hidden for size.
+COUNT_KINDS = frozenset({"count", "stock"})
 
 
 @dataclass(frozen=True)
@@ -112,10 +115,13 @@ def _estimate(kind: str, p: dict) -> Estimate:
     raise ValueError(f"kind {kind!r} is not computed from query parts")
 
 
-def suppression_flags(kind: str, est: Estimate) -> set[str]:
+def suppression_flags(kind: str, est: Estimate, within_data: bool = True) -> set[str]:
     """'suppressed' (n < suppress_below_n, value hidden) and 'not_rankable' (n < rank_below_n) for estimates; the
-    effective n decides for weighted kinds. Levels (counts, sums, stocks, paces) are not samples: they get the
-    flags only when there is nothing at all (n = 0), so an empty window never reads as a real 0."""
+    effective n decides for weighted kinds. Levels (sums, paces, reductions) are not samples: they get the flags
+    only when there is nothing at all (n = 0). Counts are never hidden for size: a backlog of 0 shows 0, unless
+    the period lies outside the data's span (`within_data` False), where 0 would only mean "no data"."""
+    if kind in COUNT_KINDS:
+        return set() if within_data and est.value is not None else {"suppressed", "not_rankable"}
     suppress_below, rank_below = int(settings.get("suppress_below_n")), int(settings.get("rank_below_n"))
     n = est.effective_n if est.effective_n is not None else est.n
     if est.value is None or not n:

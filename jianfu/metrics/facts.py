@@ -20,6 +20,8 @@ class WarehouseFacts:
     data_from: datetime | None
     data_as_of: datetime | None
     known_values: dict[str, frozenset[str]] | None = None  # Filters field ('grids', 'service_lines') → values
+    # The latest event that is not a closing: default periods count back from it (filters.data_window).
+    activity_through: datetime | None = None
 
 
 def known_filter_values(con) -> dict[str, frozenset[str]]:
@@ -31,9 +33,9 @@ def known_filter_values(con) -> dict[str, frozenset[str]]:
 
 
 def warehouse_facts(con, *, with_values: bool = True) -> WarehouseFacts:
-    data_from, data_as_of = data_coverage(con)
+    data_from, data_as_of, activity_through = data_coverage(con)
     return WarehouseFacts(column_presence(con), data_from, data_as_of,
-                          known_filter_values(con) if with_values else None)
+                          known_filter_values(con) if with_values else None, activity_through)
 
 
 def facts_for(con, facts: WarehouseFacts | None) -> WarehouseFacts:

@@ -16,6 +16,7 @@ from jianfu.metrics.facts import known_filter_values
 from jianfu.schema import CENTERS, CHANNELS, TEAMS
 
 PRESETS = ("this_month_to_date", "last_month", "last_quarter", "year_to_date", "last_12_months")
+TO_DATE_PRESETS = ("this_month_to_date", "year_to_date")  # they end on the counting day, the others before it
 # Filters field -> the query dimension it restricts.
 FILTER_DIMENSIONS = {"grids": "grid_id", "teams": "team", "service_lines": "service_line", "channels": "channel",
                      "centers": "center"}
@@ -158,6 +159,21 @@ def window_preset(name: str, today: date) -> tuple[date, date]:
         end = add_months(first_of_month, -1)
         return start, month_end(end.year, end.month)
     raise FilterError(f"unknown window preset {name!r} (choose one of: {', '.join(PRESETS)})")
+
+
+def data_window(name: str, through: date, data_from: date | None = None,
+                today: date | None = None) -> tuple[date, date]:
+    """A preset counted back from the day the data runs to (`through`: its latest event other than a closing),
+    not from today: an office that loads an export wants the export's last complete month, whatever today is,
+    and a 2013–2019 export opened in 2026 must not open on an empty 2026 month. `today` caps `through` (junk
+    timestamps in the future). The to-date presets end on that day. A preset that would end before the data
+    starts (less than a month of data) falls back to the month the data ends in, so it never opens empty."""
+    last_day = min(through, today) if today is not None else through
+    counted_from = last_day if name in TO_DATE_PRESETS else last_day + timedelta(days=1)
+    start, end = window_preset(name, counted_from)
+    if data_from is not None and end < data_from:
+        return last_day.replace(day=1), last_day
+    return start, end
 
 
 def parse_period(text: str, today: date) -> tuple[date, date]:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from jianfu import settings
+from jianfu import calendar, settings
 from jianfu.metrics.catalogue import Catalogue, Kpi, load_catalogue
 from jianfu.metrics.engine import Evaluation, Period, evaluate
 from jianfu.metrics.estimates import hidden, suppression_flags
@@ -20,10 +20,14 @@ from jianfu.metrics.filters import Filters, to_date_windows
 from jianfu.metrics.facts import WarehouseFacts, facts_for
 from jianfu.metrics.stats import score as capped_score
 
-FLAGS = ("suppressed", "not_rankable", "partial_period", "missing_input", "no_target", "unfiltered")
+FLAGS = ("suppressed", "not_rankable", "partial_period", "missing_input", "no_target", "unfiltered",
+         "workdays_unknown", "no_baseline_data", "not_enough_to_score")
 PILLAR_ORDER = ("gov", "resident", "micro", "burden")
 FLOW_KINDS = ("count", "sum")  # their baseline is scaled to the days the window covers
 TOP_N = 5
+# The composite is a number only when it rests on at least this many scored KPIs: one or two capped ratios
+# would read as a verdict on the whole reform.
+MIN_SCORED_KPIS = 3
 
 
 @dataclass(frozen=True)
@@ -83,7 +87,8 @@ class Comparison:
     to_date: tuple[Period, Period] | None
     partial: bool
     days_covered: int  # days of the window the data reaches (all of them unless it is partial)
-    uncovered: frozenset[str] = frozenset()  # comparison periods starting before the data does
+    uncovered: frozenset[str] = frozenset()  # comparison periods starting before the data does or after it ends
+    within_data: bool = True  # the window overlaps the data's span (a count of 0 there is a true zero)
 
     @property
     def periods(self) -> list[Period]:
@@ -95,6 +100,14 @@ def coverage_start(data_from: datetime | None) -> date | None:
     """The first day the data covers: the first of the month of the earliest event (exports come by month, and
     the first case of a month need not arrive on its first day)."""
     return None if data_from is None else data_from.date().replace(day=1)
+
+
+def within_data(start: date, end: date, data_from: datetime | None, as_of: datetime | None) -> bool:
+    """True when [start, end] overlaps the span the data covers (from the month of its first event to its last);
+    also True when the data has no dated events to tell (ledgers alone)."""
+    if data_from is None or as_of is None:
+        return True
+    return start <= as_of.date() and end >= coverage_start(data_from)
 
 
 def comparison_periods(filters: Filters, cat: Catalogue, as_of: datetime | None,
@@ -114,9 +127,10 @@ def comparison_periods(filters: Filters, cat: Catalogue, as_of: datetime | None,
         last_year=Period("last_year", last_year.start, last_year.end),
         baseline=Period("baseline", *cat.baseline), to_date=to_date, partial=partial, days_covered=covered.days,
     )
-    uncovered = frozenset(p.key for p in comp.periods
-                          if p.key != "current" and covered_from is not None and p.start < covered_from)
-    return Comparison(**{**comp.__dict__, "uncovered": uncovered})
+    uncovered = frozenset(p.key for p in comp.periods if p.key != "current" and covered_from is not None
+                          and (p.start < covered_from or p.start > as_of.date()))
+    return Comparison(**{**comp.__dict__, "uncovered": uncovered,
+                         "within_data": within_data(filters.start, filters.end, data_from, as_of)})
 
 
 def _shown(kpi: Kpi, evaluation: Evaluation, comp: Comparison, period_key: str) -> float | None:
@@ -142,15 +156,19 @@ def kpi_result(kpi: Kpi, evaluation: Evaluation, comp: Comparison) -> KpiResult:
                                                  else {"missing_input"}),
                          missing=[f"missing input: {m}" for m in missing])
     est = evaluation.get(kpi.id, "current")
-    flags = suppression_flags(kpi.kind, est)
+    flags = suppression_flags(kpi.kind, est, comp.within_data)
     if "suppressed" in flags:
         est = hidden(est)
     if comp.partial:
         flags.add("partial_period")
     if kpi.id in evaluation.unfiltered:
         flags.add("unfiltered")
+    if kpi.working_days and calendar.uncovered_years(comp.current.start, comp.current.end):
+        flags.add("workdays_unknown")  # counted Monday–Friday: no holiday data for part of the window
     if kpi.target_source != "policy":
         flags.add("no_target")
+    if kpi.target_source == "baseline" and "baseline" in comp.uncovered:
+        flags.add("no_baseline_data")  # the baseline year lies outside the data: nothing to score against
     baseline = _baseline_value(kpi, evaluation, comp)
     reference = kpi.target if kpi.target_source == "policy" else baseline if kpi.target_source else None
     cap = float(settings.get("score_cap"))
@@ -173,16 +191,22 @@ def kpi_result(kpi: Kpi, evaluation: Evaluation, comp: Comparison) -> KpiResult:
 
 def composite_scores(results: dict[str, KpiResult], cat: Catalogue) -> dict:
     """Mean capped score by pillar and overall (the mean of the pillar means, so a pillar with many KPIs does
-    not outweigh the others), over KPIs that have a score and enough data to rank; top and bottom KPIs."""
+    not outweigh the others), over KPIs that have a score and enough data to rank; top and bottom KPIs.
+    Not enough to score ("enough": False, overall and pillars None) below MIN_SCORED_KPIS scored KPIs or when
+    the baseline lies outside the data (a KPI flagged no_baseline_data): what is left would not be the reform's
+    composite but one or two KPIs against their policy floor."""
     usable = {
         kpi_id: r.score for kpi_id, r in results.items()
         if kpi_id in cat and cat[kpi_id].scored and r.score is not None
         and not r.flags & {"suppressed", "not_rankable", "missing_input"}
     }
+    no_baseline = any("no_baseline_data" in r.flags for kpi_id, r in results.items()
+                      if kpi_id in cat and cat[kpi_id].scored)
+    enough = len(usable) >= MIN_SCORED_KPIS and not no_baseline
     pillars = {}
     for pillar in PILLAR_ORDER:
         scores = [s for kpi_id, s in usable.items() if cat[kpi_id].pillar == pillar]
-        pillars[pillar] = sum(scores) / len(scores) if scores else None
+        pillars[pillar] = sum(scores) / len(scores) if scores and enough else None
     present = [v for v in pillars.values() if v is not None]
     order = list(cat)
     ranked = sorted(usable, key=lambda k: (-usable[k], order.index(k)))
@@ -192,6 +216,7 @@ def composite_scores(results: dict[str, KpiResult], cat: Catalogue) -> dict:
         "top": ranked[:TOP_N],
         "bottom": sorted(usable, key=lambda k: (usable[k], order.index(k)))[:TOP_N],
         "n": len(usable),
+        "enough": enough,
     }
 
 
@@ -227,6 +252,8 @@ def city_score_result(kpi: Kpi, results: dict[str, KpiResult], cat: Catalogue, p
     flags = {"no_target"} | ({"partial_period"} if partial else set())
     if composite["overall"] is None:
         flags.add("suppressed")
+    if not composite["enough"]:
+        flags.add("not_enough_to_score")
     return KpiResult(
         kpi.id, value=composite["overall"], n=composite["n"], effective_n=composite["n"],
         previous=overall("previous"), last_year=overall("last_year"), to_date=to_date,

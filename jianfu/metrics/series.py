@@ -12,7 +12,7 @@ from jianfu.metrics.catalogue import Catalogue, load_catalogue
 from jianfu.metrics.engine import Period, check_split, evaluate
 from jianfu.metrics.estimates import hidden, suppression_flags
 from jianfu.metrics.filters import add_months, month_end
-from jianfu.metrics.results import coverage_start
+from jianfu.metrics.results import coverage_start, within_data
 from jianfu.metrics.facts import WarehouseFacts, facts_for
 
 GRAINS = ("week", "month", "quarter")
@@ -75,16 +75,17 @@ def kpi_series_many(con, kpi_ids, filters, grain: str = "month", periods: int = 
     evaluation = evaluate(con, cat, kpis, filters, chosen, as_of, presence=facts.presence)
     partial = [period.is_partial(as_of) or (covered_from is not None and period.start < covered_from)
                for period in chosen]
-    return {kpi.id: _series_frame(kpi, evaluation, chosen, partial) for kpi in kpis}
+    inside = [within_data(p.start, p.end, facts.data_from, as_of) for p in chosen]
+    return {kpi.id: _series_frame(kpi, evaluation, chosen, partial, inside) for kpi in kpis}
 
 
-def _series_frame(kpi, evaluation, chosen: list[Period], partial: list[bool]) -> pd.DataFrame:
+def _series_frame(kpi, evaluation, chosen: list[Period], partial: list[bool], inside: list[bool]) -> pd.DataFrame:
     if evaluation.missing[kpi.id]:
         return pd.DataFrame(columns=SERIES_COLUMNS)
     rows = []
-    for period, is_partial in zip(chosen, partial):
+    for period, is_partial, in_data in zip(chosen, partial, inside):
         est = evaluation.get(kpi.id, period.key)
-        suppressed = "suppressed" in suppression_flags(kpi.kind, est)
+        suppressed = "suppressed" in suppression_flags(kpi.kind, est, in_data)
         rows.append({"period_start": period.start, "period_end": period.end,
                      "value": None if suppressed else est.value, "numerator": est.numerator,
                      "denominator": est.denominator, "n": est.n, "suppressed": suppressed, "partial": is_partial})
@@ -95,6 +96,19 @@ def _series_frame(kpi, evaluation, chosen: list[Period], partial: list[bool]) ->
     frame["signal_rule"] = rules
     frame["signal"] = frame["signal_rule"] != ""
     return frame[SERIES_COLUMNS]
+
+
+def latest_period_with_data(frame: pd.DataFrame) -> tuple[date, date] | None:
+    """(start, end) of the latest period of a kpi_series frame whose value is shown (not suppressed), or None:
+    where a page section falls back to when the chosen window has too little data for it (the last survey
+    wave, the last quarter with enough votes)."""
+    if frame.empty:
+        return None
+    shown = frame[~frame["suppressed"].astype(bool) & frame["value"].notna()]
+    if shown.empty:
+        return None
+    last = shown.iloc[-1]
+    return last["period_start"], last["period_end"]
 
 
 def compute_by(con, kpi_id: str, filters, by: str, *, catalogue: Catalogue | None = None,

@@ -95,11 +95,11 @@ def missing_inputs(inputs, presence: dict[str, dict[str, int]]) -> list[str]:
     return missing
 
 
-def data_coverage(con) -> tuple[datetime | None, datetime | None]:
-    """(earliest, latest) event time in the warehouse (receipt, closing, rating, response, record, inspection,
-    activity, access request, proposal); (None, None) for an empty warehouse."""
+def data_coverage(con) -> tuple[datetime | None, datetime | None, datetime | None]:
+    """(earliest, latest, latest other than a closing) event time in the warehouse (receipt, closing, rating,
+    response, record, inspection, activity, access request, proposal); all None for an empty warehouse."""
     row = run_rows(con, "data_coverage", {})[0]
-    return _timestamp(row["data_from"]), _timestamp(row["data_as_of"])
+    return _timestamp(row["data_from"]), _timestamp(row["data_as_of"]), _timestamp(row["activity_through"])
 
 
 def data_as_of(con) -> datetime | None:

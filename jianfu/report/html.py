@@ -98,7 +98,8 @@ def _card(label: str, value: str, changes: list[str]) -> str:
 def _headline(report: Report) -> str:
     cards = []
     overall = report.scores[0]
-    cards.append(_card(report.catalogue["city_score"].label(report.lang), fmt.score(overall.score),
+    score_text = fmt.score(overall.score) if overall.score is not None else t("kpi.not_enough_to_score", report.lang)
+    cards.append(_card(report.catalogue["city_score"].label(report.lang), score_text,
                        [_change_text(report, overall.score, overall.previous, "score", "vs_previous"),
                         _change_text(report, overall.score, overall.last_year, "score", "vs_last_year")]))
     for kpi_id in HEADLINE_KPIS:

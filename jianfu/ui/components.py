@@ -13,6 +13,7 @@ from jianfu.ui.i18n import code_label, current_lang, t
 
 PRINT_PARAM = "print"
 SPARKLINE_MONTHS = 12
+FLAG_COLOURS = {"partial_period": "blue", "workdays_unknown": "orange"}  # the other flags are gray
 
 
 def print_mode() -> bool:
@@ -55,11 +56,19 @@ def latest_signal(series: pd.DataFrame | None) -> str | None:
     return str(complete["signal_rule"].iloc[-1]) if not complete.empty else None
 
 
-def kpi_card(kpi, result, series: pd.DataFrame | None = None) -> None:
+def latest_note(filters) -> None:
+    """Label a section that shows its latest period with data instead of the chosen window."""
+    st.caption(t("common.latest_period", start=format.day(filters.start), end=format.day(filters.end)))
+
+
+def kpi_card(kpi, result, series: pd.DataFrame | None = None, shown_filters=None) -> None:
     """One KPI: value (or n<10), n, change vs the previous period and last year, sparkline, target status and
-    the control-chart signal of the latest period. `series` is `data.series(kpi.id, filters)`."""
+    the control-chart signal of the latest period. `series` is `data.series(kpi.id, filters)`; `shown_filters`
+    the window the result is for when it is not the chosen one (data.section_filters), labelled on the card."""
     lang = current_lang()
     with st.container(border=True):
+        if shown_filters is not None:
+            latest_note(shown_filters)
         if "missing_input" in result.flags:
             st.metric(kpi.label(lang), format.DASH, help=kpi.description(lang))
             st.caption(t("kpi.missing_inputs", inputs=", ".join(m.rpartition(" ")[2] for m in result.missing)))
@@ -98,9 +107,9 @@ def _status_badges(kpi, result, series) -> None:
         badges.append((t(f"kpi.signal_{signal}"), "violet"))
     elif signal is not None:
         badges.append((t("kpi.common_cause"), "gray"))
-    for flag in ("partial_period", "not_rankable", "unfiltered"):
+    for flag in ("partial_period", "not_rankable", "unfiltered", "workdays_unknown"):
         if flag in result.flags:
-            badges.append((t(f"kpi.flag_{flag}"), "blue" if flag == "partial_period" else "gray"))
+            badges.append((t(f"kpi.flag_{flag}"), FLAG_COLOURS.get(flag, "gray")))
     if badges:
         st.markdown(" ".join(f":{colour}-badge[{text}]" for text, colour in badges))
 
@@ -119,7 +128,12 @@ def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.Dat
     for start in range(0, len(ids), columns):
         for column, kpi_id in zip(st.columns(columns), ids[start:start + columns]):
             with column:
-                kpi_card(catalogue[kpi_id], results[kpi_id], series[kpi_id])
+                result, shown = results[kpi_id], None
+                if "suppressed" in result.flags and "missing_input" not in result.flags:
+                    latest, fell_back = data.section_filters(kpi_id, filters)  # never an empty card
+                    if fell_back:
+                        result, shown = data.kpis(latest, [kpi_id])[kpi_id], latest
+                kpi_card(catalogue[kpi_id], result, series[kpi_id], shown_filters=shown)
     return results
 
 

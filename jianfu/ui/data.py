@@ -8,7 +8,7 @@ shared by threads gives wrong results).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +17,7 @@ from jianfu import calendar, metrics, warehouse
 from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
 from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
+from jianfu.metrics.filters import add_months
 from jianfu.metrics.sql import query_parameters, query_text, run_query
 from jianfu.ui.filter_params import FilterOptions
 
@@ -118,6 +119,57 @@ def by(kpi_id: str, filters, by: str) -> pd.DataFrame:
     return by_many((kpi_id,), filters, by)[kpi_id]
 
 
+# Where a section looks for its latest period with data when the chosen window has too little: months and
+# quarters (micro-projects are voted a few a month), up to two years back.
+FALLBACK_GRAINS = (("month", 24), ("quarter", 8))
+
+
+def section_filters(kpi_id: str, filters):
+    """The filters a page section uses for `kpi_id`: the chosen ones when the KPI has data to show there, else
+    the same filters over the latest month or quarter up to the window's end that has, so a section is never
+    empty while the data has any period for it (issue 14). Returns (filters, True when it fell back)."""
+    if catalogue()[kpi_id].kind in ("composite", "drivers"):  # no series to search
+        return filters, False
+    result = kpis(filters, [kpi_id])[kpi_id]
+    if "suppressed" not in result.flags or "missing_input" in result.flags:
+        return filters, False
+    found = [period for grain, periods in FALLBACK_GRAINS
+             if (period := metrics.latest_period_with_data(series(kpi_id, filters, grain, periods))) is not None]
+    if found:  # the most recent; of two ending together, the shorter
+        start, end = max(found, key=lambda period: (period[1], period[0]))
+        return filters.with_window(start, end), True
+    year = last_12_months(filters)  # rare events (差评 to rectify): a year may hold enough
+    if "suppressed" not in kpis(year, [kpi_id])[kpi_id].flags:
+        return year, True
+    return filters, False
+
+
+def last_12_months(filters):
+    """The filters over the twelve whole months up to the window's end."""
+    end_month = filters.end.replace(day=1)
+    if add_months(end_month, 1) - timedelta(days=1) > filters.end:
+        end_month = add_months(end_month, -1)  # the month holding the window's end is not over yet
+    return filters.with_window(add_months(end_month, -11), add_months(end_month, 1) - timedelta(days=1))
+
+
+def _last_whole_quarter(filters):
+    quarter = date(filters.end.year, 3 * ((filters.end.month - 1) // 3) + 1, 1)
+    if add_months(quarter, 3) - timedelta(days=1) > filters.end:
+        quarter = add_months(quarter, -3)  # the quarter holding the window's end is not over yet
+    return filters.with_window(quarter, add_months(quarter, 3) - timedelta(days=1))
+
+
+def latest_pillar(pillar: str, filters) -> tuple[float, object] | None:
+    """(score, filters) of a pillar's composite over the last whole quarter, else the last twelve whole months,
+    up to the window's end (a pillar's KPIs must each reach rank_below_n to be scored); None when neither has
+    a score."""
+    for window in (_last_whole_quarter(filters), last_12_months(filters)):
+        value = composite(window)["pillars"].get(pillar)
+        if value is not None:
+            return value, window
+    return None
+
+
 def composite(filters) -> dict:
     """The composite score of the window (the engine's `city_score`: overall, pillars, top and bottom KPIs) with
     each pillar's composite over the previous window, scored as the engine scores the composite's own
@@ -126,7 +178,7 @@ def composite(filters) -> dict:
     previous = metrics.comparison_composite(current, catalogue(), "previous")
     city = current["city_score"]
     return {**city.detail, "value": city.value, "previous": city.previous,
-            "pillars_previous": previous["pillars"], "results": current}
+            "pillars_previous": previous["pillars"], "results": current, "filters": filters}
 
 
 @st.cache_resource(show_spinner=False)
@@ -143,7 +195,7 @@ def data_as_of():
 @st.cache_data(show_spinner=False)
 def _filter_options(version: str) -> FilterOptions:
     rows = run_query(connection(), "page_filter_options", {})
-    as_of = facts().data_as_of
+    as_of, data_from = facts().activity_through, facts().data_from
     grouped: dict[str, dict[str, str]] = {}
     for dimension, code, label in rows.itertuples(index=False):
         grouped.setdefault(dimension, {})[code] = label if isinstance(label, str) and label else code
@@ -153,6 +205,7 @@ def _filter_options(version: str) -> FilterOptions:
         teams=tuple(grouped.get("team", {})),
         service_lines=tuple(grouped.get("service_line", {})),
         channels=tuple(grouped.get("channel", {})),
+        data_from=data_from.date() if data_from is not None else None,
     )
 
 

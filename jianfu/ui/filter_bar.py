@@ -125,6 +125,8 @@ def draw() -> None:
     _write_url(chosen)
     filters = data.scoped(to_filters(chosen, options))  # grid staff: no grid chosen means their own grids
     st.sidebar.caption(t("filter.window", start=format.day(filters.start), end=format.day(filters.end)))
+    if "period" not in chosen:  # the default is computed from the data: say from what
+        st.sidebar.caption(t("filter.default_note", date=format.day(options.as_of)))
     st.session_state[FILTERS] = filters
 
 

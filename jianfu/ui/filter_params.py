@@ -12,15 +12,13 @@ Parameters: `period` (a preset code or `custom`), `start`/`end` (ISO dates, only
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from jianfu.metrics import Filters, window_preset
+from jianfu.metrics import Filters, data_window
 
 # The engine's presets (jianfu.metrics.filters.PRESETS) plus a custom range.
 PERIODS = ("last_month", "this_month_to_date", "last_quarter", "year_to_date", "last_12_months", "custom")
 DEFAULT_PERIOD = "last_month"
-# Presets that end on the data's last day; the others are whole months before it.
-_TO_DATE = ("this_month_to_date", "year_to_date")
 # URL parameter → (option kind in FilterOptions, Filters field)
 LIST_PARAMS = {"grid": ("grids", "grids"), "team": ("teams", "teams"), "line": ("service_lines", "service_lines"),
                "channel": ("channels", "channels")}
@@ -29,12 +27,14 @@ PARAMS = ("period", "start", "end", *LIST_PARAMS)
 
 @dataclass(frozen=True)
 class FilterOptions:
-    """What can be chosen: codes found in the warehouse (labels come from the string catalogue)."""
+    """What can be chosen: codes found in the warehouse (labels come from the string catalogue). `as_of` is the
+    day the presets count back from (the data's latest event other than a closing), `data_from` its first."""
     as_of: date
     grids: dict[str, str] = field(default_factory=dict)  # grid_id → name
     teams: tuple[str, ...] = ()
     service_lines: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    data_from: date | None = None
 
     def codes(self, kind: str) -> tuple[str, ...]:
         value = getattr(self, kind)
@@ -48,12 +48,11 @@ class Notice:
     fmt: dict
 
 
-def preset_window(period: str, as_of: date) -> tuple[date, date]:
+def preset_window(period: str, as_of: date, data_from: date | None = None) -> tuple[date, date]:
     """(start, end) with end inclusive for a preset, counted back from the day the data runs to, not from
-    today: an office that loads last month's exports wants last month, whatever today is. Data running to the
-    31st makes that month the last complete one; the to-date presets end on the data's last day."""
-    today = as_of if period in _TO_DATE else as_of + timedelta(days=1)
-    return window_preset(period, today)
+    today (jianfu.metrics.data_window): data running to the 31st makes that month the last complete one; the
+    to-date presets end on the data's last day."""
+    return data_window(period, as_of, data_from)
 
 
 def _parse_date(text: str) -> date | None:
@@ -116,7 +115,7 @@ def window(chosen: dict, options: FilterOptions) -> tuple[date, date]:
     period = chosen.get("period", DEFAULT_PERIOD)
     if period == "custom":
         return chosen["start"], chosen["end"]
-    return preset_window(period, options.as_of)
+    return preset_window(period, options.as_of, options.data_from)
 
 
 def to_filters(chosen: dict, options: FilterOptions) -> Filters:

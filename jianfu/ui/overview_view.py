@@ -23,13 +23,24 @@ def composite_row(composite: dict) -> None:
     """The composite score and the four pillar scores, each with its change vs the previous window."""
     columns = st.columns(1 + len(PILLARS))
     with columns[0], st.container(border=True):
-        change = _score_change(composite["value"], composite["previous"])
-        st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
-                  delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
-                  help=t("overview.composite_help"))
+        if not composite.get("enough", True):  # a number from one or two KPIs would read as a verdict
+            st.metric(t("overview.composite"), format.DASH, help=t(
+                "kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())))
+            st.caption(t("kpi.not_enough_to_score"))  # a metric value this long would be cut off
+        else:
+            change = _score_change(composite["value"], composite["previous"])
+            st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
+                      delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
+                      help=t("overview.composite_help"))
     for column, pillar in zip(columns[1:], PILLARS):
         value = composite["pillars"].get(pillar)
         with column, st.container(border=True):
+            wanted = value is None and composite.get("enough", True)
+            latest = data.latest_pillar(pillar, composite["filters"]) if wanted else None
+            if latest is not None:  # too few scored KPIs in the window: the latest quarter that has them
+                st.metric(code_label("pillar", pillar), format.score(latest[0]))
+                components.latest_note(latest[1])
+                continue
             change = _score_change(value, composite["pillars_previous"].get(pillar))
             st.metric(code_label("pillar", pillar), format.score(value), delta=change,
                       delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"))

@@ -72,8 +72,17 @@ def navigation(scope=None):
     for file, url_path, title_key, section_key, _ in PAGES:
         if scope is not None and not scope.may_open(file):
             continue
-        page = st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path, default=url_path == DEFAULT)
-        sections.setdefault(t(section_key), []).append(page)
+        section = sections.setdefault(t(section_key), [])
+        if url_path == DEFAULT:
+            # Streamlit serves the default page at "/" only, so its own address (/overview, in links and
+            # bookmarks) would be "Page not found". A hidden twin answers that address; the default page's
+            # internal path only has to differ from it (it never shows in a URL).
+            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=f"{url_path}-root",
+                                   default=True))
+            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path,
+                                   visibility="hidden"))
+        else:
+            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path))
     current = st.navigation(sections, position="hidden" if print_mode() else "sidebar")
     # The default page's url_path is always "" (it answers the app's root URL).
     return current, (current.url_path or DEFAULT) in FILTERED
