@@ -99,7 +99,7 @@ def issue(user: str, started_at: float) -> tuple[str, str]:
 def verify(token: str | None, now: float | None = None) -> Granted | None:
     """The login a cookie proves, or None when it is tampered, expired or revoked."""
     now = time.time() if now is None else now
-    fields = _payload(token) if token else None
+    fields = _payload(token) if isinstance(token, str) else None
     if fields is None or fields["exp"] <= now:
         return None
     entry = _read_store().get(fields["sid"])
@@ -113,7 +113,7 @@ def verify(token: str | None, now: float | None = None) -> Granted | None:
 
 def signed_sid(token: str | None) -> str | None:
     """The session id of a cookie whose signature holds (even if expired): logout revokes it."""
-    fields = _payload(token) if token else None
+    fields = _payload(token) if isinstance(token, str) else None
     return fields["sid"] if fields else None
 
 
