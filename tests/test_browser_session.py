@@ -1,6 +1,7 @@
 """The login survives a reload and a shared link, and only while it should: Debian's chromium against
 `jianfu serve` with users configured (its own copy of the sample data dir, so the other browser tests keep
-running in demo mode). A tampered, expired or logged-out cookie brings back the login form."""
+running in demo mode). A tampered, expired or logged-out cookie brings back the login form. The user is a
+leader, so the test also sees a role's menu and a closed page's URL."""
 from __future__ import annotations
 
 import base64
@@ -129,6 +130,17 @@ def test_a_reload_and_a_shared_link_keep_the_login(locked_server, context, scree
     _wait_inside(linked, "办件效能")
     assert linked.url.endswith(f"/{LINK}")
     linked.screenshot(path=str(screenshot_dir / "session_shared_link.png"))
+
+    # wang is a leader: no data page or explorer in the menu, and their URL says so instead of failing
+    menu = linked.locator("[data-testid=stSidebarNav] a").all_inner_texts()
+    assert "办件效能" in menu and "数据" not in menu and "探索" not in menu
+    closed = context.new_page()
+    closed.goto(f"{url}/explorer")
+    closed.wait_for_selector("[data-testid=stAlertContentWarning]", timeout=LOAD_MS)
+    assert closed.locator("h1").first.inner_text() == "探索"
+    assert "无权打开此页面" in closed.locator("[data-testid=stAlertContentWarning]").inner_text()
+    assert closed.locator("[data-testid=stException], [data-testid=stAlertContentError]").count() == 0
+    closed.screenshot(path=str(screenshot_dir / "session_closed_page.png"))
 
 
 def _cookie_for(url: str, value: str) -> dict:
