@@ -23,7 +23,7 @@ from jianfu.report import build_report, render_pdf, render_xlsx
 from jianfu.report.content import CHARTS, HEADLINE_KPIS
 from jianfu.ui import format as fmt
 from jianfu.ui import palette
-from jianfu.ui.i18n import t
+from jianfu.ui.i18n import code_label, t
 
 from conftest import CHROMIUM
 
@@ -98,6 +98,9 @@ def _h(key: str) -> str:
     return t(f"report.xlsx.{key}", LANG)
 
 
+KPI_ID = t("export.kpi_id", LANG)
+
+
 def _workbook(xlsx: bytes) -> dict[str, Sheet]:
     wb = openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)
     return {ws.title: Sheet(ws) for ws in wb.worksheets}
@@ -113,7 +116,9 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
                             ("scores", "kpis", "trends", "grids", "overdue", "sources"))]
 
     scores = sheets[_h("sheet_scores")]
-    by_key = {r["key"]: r for r in scores.records()}
+    pillar_rows = {t("report.scores.overall", LANG): "overall",
+                   **{code_label("pillar", p, LANG): p for p in results["city_score"].detail["pillars"]}}
+    by_key = {pillar_rows[r[_h("pillar")]]: r for r in scores.records()}
     city = results["city_score"]
     for column, engine in ((_h("score"), city.value), (_h("previous"), city.previous),
                            (_h("last_year"), city.last_year)):
@@ -128,11 +133,11 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     numbers = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "previous", "last_year",
                "reference", "score")
     records = kpis.records()
-    assert {r["kpi_id"] for r in records} == {k for k in cat if cat[k].kind not in ("composite", "drivers")
+    assert {r[KPI_ID] for r in records} == {k for k in cat if cat[k].kind not in ("composite", "drivers")
                                               and "missing_input" not in results[k].flags}
     suppressed = 0
     for record in records:
-        result = results[record["kpi_id"]]
+        result = results[record[KPI_ID]]
         if "suppressed" in result.flags:
             suppressed += 1
             assert record[_h("value")] == fmt.suppressed_text()
@@ -145,7 +150,7 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     trends = sheets[_h("sheet_trends")]
     for chart in CHARTS:
         series = kpi_series(con, chart.kpi_id, FILTERS, grain=chart.grain, periods=chart.periods)
-        rows = [r for r in trends.records() if r["chart"] == chart.key]
+        rows = [r for r in trends.records() if r[KPI_ID] == chart.kpi_id]
         assert len(rows) == len(series) == chart.periods
         for record, period in zip(rows, series.itertuples(index=False)):
             assert record[_h("period_start")].date() == period.period_start
@@ -159,12 +164,12 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
 
     grids = sheets[_h("sheet_grids")]
     grid_records = grids.records()
-    for kpi_id in sorted({r["kpi_id"] for r in grid_records}):
+    for kpi_id in sorted({r[KPI_ID] for r in grid_records}):
         engine = {row.group: row for row in compute_by(con, kpi_id, FILTERS, by="grid_id").itertuples(index=False)}
-        rows = [r for r in grid_records if r["kpi_id"] == kpi_id]
-        assert sorted(r["grid_id"] for r in rows) == sorted(engine)
+        rows = [r for r in grid_records if r[KPI_ID] == kpi_id]
+        assert sorted(r[_h("grid_id")] for r in rows) == sorted(engine)
         for record in rows:
-            row = engine[record["grid_id"]]
+            row = engine[record[_h("grid_id")]]
             if row.suppressed:
                 assert record[_h("value")] == fmt.suppressed_text()
                 continue
@@ -175,7 +180,7 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     end_exclusive = datetime(2026, 11, 1)
     for record in overdue.records():
         rating, due = con.execute("select rating, rectify_due_at from evaluations where eval_id = ?",
-                                  [record["eval_id"]]).fetchone()
+                                  [record[_h("eval_id")]]).fetchone()
         overdue.check(record, _h("rating"), rating)
         overdue.check(record, _h("days_past_due"), (end_exclusive.date() - due.date()).days)
         assert rating <= 2 and due < end_exclusive
@@ -183,8 +188,8 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     sources = sheets[_h("sheet_sources")]
     for record in sources.records():
         logged = con.execute("select rows_loaded, rows_updated, rows_rejected from import_log where import_id = ?",
-                             [record["import_id"]]).fetchone()
-        sources.checked.add((record["_row"], sources.header.index("import_id")))
+                             [record[_h("import_id")]]).fetchone()
+        sources.checked.add((record["_row"], sources.header.index(_h("import_id"))))
         for column, engine in zip(("rows_loaded", "rows_updated", "rows_rejected"), logged):
             sources.check(record, _h(column), engine)
     assert len(sources.rows) == con.execute("select count(*) from import_log where outcome = 'loaded' "
@@ -290,4 +295,4 @@ def test_cli_writes_the_pdf_and_xlsx_for_one_grid_in_english(sample_warehouse, c
     filters = {row[0]: row[1] for row in sheets["Filters"].rows if row and row[0]}
     assert filters["Grids"] == "HT01"
     grid_rows = sheets["By grid"].records()
-    assert grid_rows and {r["grid_id"] for r in grid_rows} == {"HT01"}
+    assert grid_rows and {r["Grid"] for r in grid_rows} == {"HT01"}
