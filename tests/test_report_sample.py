@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -296,3 +297,30 @@ def test_cli_writes_the_pdf_and_xlsx_for_one_grid_in_english(sample_warehouse, c
     assert filters["Grids"] == "HT01"
     grid_rows = sheets["By grid"].records()
     assert grid_rows and {r["Grid"] for r in grid_rows} == {"HT01"}
+
+
+def test_the_xlsx_is_ready_for_excel_without_internal_columns(report_files):
+    report, xlsx = report_files
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    cat = load_catalogue()
+    for ws in book.worksheets[1:]:  # every table sheet: header frozen, autofilter over the whole table
+        header = [c.value for c in ws[1]]
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(header)).column_letter}{max(ws.max_row, 2)}"
+        assert not {"key", "kpi_id", "chart", "grid_id", "eval_id", "import_id"} & set(header), ws.title
+        assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), (ws.title, header)  # Chinese headers
+    kpis = book[_h("sheet_kpis")]
+    header = [c.value for c in kpis[1]]
+    rows = {r[0].value: r for r in kpis.iter_rows(min_row=2)}
+    units = {r[header.index(_h("unit"))].value for r in rows.values()}
+    assert units and not units & {"ratio", "count", "days", "hours", "index", "score"}  # labels, not codes
+    value = header.index(_h("value"))
+    on_time, volume = rows["on_time_rate"], rows["case_volume"]
+    assert on_time[value].number_format == "0.0%" and on_time[header.index(_h("previous"))].number_format == "0.0%"
+    assert volume[value].number_format == "General" and isinstance(volume[value].value, int)
+    assert cat["on_time_rate"].unit == "ratio" and cat["case_volume"].unit == "count"
+    trends = book[_h("sheet_trends")]
+    t_header = [c.value for c in trends[1]]
+    rate_rows = [r for r in trends.iter_rows(min_row=2) if r[0].value == "on_time_rate"]
+    assert rate_rows and {r[t_header.index(_h("period_value"))].number_format for r in rate_rows
+                          if isinstance(r[t_header.index(_h("period_value"))].value, float)} == {"0.0%"}
