@@ -14,6 +14,7 @@ import streamlit as st
 from jianfu import export
 from jianfu.access import audit
 from jianfu.access.login import current_scope, current_user
+from jianfu.ui import format
 from jianfu.ui.i18n import current_lang, has, t
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,13 +67,17 @@ def show_table(frame: pd.DataFrame, *, key: str, name: str, labels: str | None =
                percent: Iterable[str] = (), filters=None, as_of=None, kpis: Iterable = (),
                height: int | str = "auto") -> None:
     """A table with labelled columns (`labels` = catalogue prefix), `percent` columns shown as percentages,
-    other fractional numbers with one decimal, and the export buttons under it (the files keep full precision)."""
+    other fractional numbers with one decimal, gaps as "—", and the export buttons under it (the files keep full
+    precision and empty cells)."""
     shown = labelled(frame, labels)
     names = dict(zip(frame.columns, shown.columns))
+    on_screen = format.table_gaps_as_dash(shown, [names[c] for c in percent if c in names])
+    numeric = {c for c in on_screen.columns if pd.api.types.is_numeric_dtype(on_screen[c])}
     config = {names[c]: st.column_config.NumberColumn(format="%.1f") for c in frame.columns
-              if pd.api.types.is_float_dtype(frame[c])}
-    config.update({names[c]: st.column_config.NumberColumn(format="percent") for c in percent if c in names})
-    st.dataframe(shown, hide_index=True, column_config=config, height=height)
+              if pd.api.types.is_float_dtype(frame[c]) and names[c] in numeric}
+    config.update({names[c]: st.column_config.NumberColumn(format="percent") for c in percent
+                   if c in names and names[c] in numeric})
+    st.dataframe(on_screen, hide_index=True, column_config=config, height=height)
     export_buttons(shown, key=key, name=name, filters=filters, as_of=as_of, kpis=kpis,
                    percent=[names[c] for c in percent if c in names])
 

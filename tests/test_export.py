@@ -128,3 +128,53 @@ def test_csv_decimals_are_rounded_rates_to_a_hundredth_of_a_percent():
     assert back["按时办结率"].tolist()[0] == 0.9534
     assert back["办结时长（天）"].tolist() == [3.46, 2.0, 10.25]
     assert back["件数"].tolist() == [120, 7, 0]
+
+
+def test_drill_rows_read_as_labels_in_both_languages():
+    from jianfu.ui.table_labels import readable
+
+    rows = pd.DataFrame({"case_id": ["C1", "C2", "C3"], "status": ["closed", "in_progress", "weird_code"],
+                         "service_line": ["housing", None, "civil_affairs"], "category": ["facilities", "x", None],
+                         "is_on_time": [True, False, True]})
+    zh = readable(rows, "zh")
+    assert list(zh.columns) == ["办件编号", "状态", "业务条线", "类别", "is_on_time"]  # unknown columns keep their name
+    assert zh["状态"].tolist() == ["已办结", "办理中", "weird_code"]  # an unknown code is shown as it is
+    assert zh["业务条线"].tolist()[0] == "住房保障" and zh["业务条线"].isna().tolist()[1]
+    assert zh["类别"].tolist()[0] == "设施"
+    en = readable(rows, "en")
+    assert list(en.columns)[:3] == ["Case id", "Status", "Service line"] and en["Status"][0] == "Closed"
+
+
+def test_a_pivot_labels_the_codes_across_its_top():
+    from jianfu.ui.table_labels import readable
+
+    pivot = pd.DataFrame({"status": ["closed"], "window": [3], "online": [5], "—": [1]})
+    assert list(readable(pivot, "zh", codes_across="channel").columns) == ["状态", "窗口", "网上办理", "—"]
+
+
+def test_gaps_show_as_a_dash_on_screen_and_stay_empty_in_exports():
+    from jianfu.ui.format import table_gaps_as_dash
+
+    frame = pd.DataFrame({"网格": ["HT01", None], "率": [0.953, None], "时长": [3.25, float("nan")],
+                          "件数": pd.array([4, None], dtype="Int64"), "完整": [1.5, 2.0]})
+    shown = table_gaps_as_dash(frame, ["率"])
+    assert shown.to_dict("list") == {"网格": ["HT01", "—"], "率": ["95.3%", "—"], "时长": ["3.2", "—"],
+                                     "件数": ["4", "—"], "完整": [1.5, 2.0]}  # no gap: left to the table's format
+    sheet = _workbook(export.to_xlsx({"t": frame}, lang="zh"))["t"]
+    assert [c.value for c in sheet[3]] == [None, None, None, None, 2]
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_the_explorer_drill_down_shows_labels_not_codes_or_none(sample_warehouse):
+    from apptest_pages import open_page
+
+    from jianfu.ui.i18n import catalogue
+
+    at = open_page("explorer")
+    at.selectbox(key="explorer_drill_kpi").set_value("on_time_rate").run()
+    drilled = next(df.value for df in at.dataframe if "办件编号" in df.value.columns)
+    assert {"办件编号", "接件时间", "业务条线", "渠道", "状态"} <= set(drilled.columns)
+    service_codes = {k.rsplit(".", 1)[1] for k in catalogue() if k.startswith("code.service_line.")}
+    assert len(drilled) > 0 and not set(drilled["业务条线"]) & service_codes
+    assert set(drilled["状态"]) <= {"已受理", "办理中", "已办结", "已退件", "—"} and "已办结" in set(drilled["状态"])
+    assert not drilled.astype(str).isin(["None", "nan", "NaT", "<NA>"]).any().any()
