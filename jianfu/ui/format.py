@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from jianfu import settings
@@ -191,8 +192,9 @@ def table_gaps_as_dash(frame: pd.DataFrame, percent_columns=()) -> pd.DataFrame:
             continue
         if column in percent_columns:
             out[column] = values.map(lambda v: DASH if pd.isna(v) else percent(v))
-        elif pd.api.types.is_bool_dtype(values) or values.dtype == object or pd.api.types.is_string_dtype(values):
-            out[column] = values.astype(object).where(values.notna(), DASH)
+        elif values.dtype == object or pd.api.types.is_bool_dtype(values) or pd.api.types.is_string_dtype(values):
+            # all text: Arrow cannot carry a column of numbers or flags mixed with "—"
+            out[column] = values.map(_cell_text)
         elif pd.api.types.is_integer_dtype(values):
             out[column] = values.map(lambda v: DASH if pd.isna(v) else f"{int(v):,}")
         elif pd.api.types.is_numeric_dtype(values):
@@ -200,9 +202,17 @@ def table_gaps_as_dash(frame: pd.DataFrame, percent_columns=()) -> pd.DataFrame:
         elif pd.api.types.is_datetime64_any_dtype(values):
             out[column] = values.map(_timestamp)
         else:
-            out[column] = values.astype(object).where(values.notna(), DASH)
+            out[column] = values.map(_cell_text)
     return out
 
 
 def _timestamp(value) -> str:
     return DASH if pd.isna(value) else value.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00")
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return DASH
+    if isinstance(value, (bool, np.bool_)):
+        return t("common.yes") if value else t("common.no")
+    return value if isinstance(value, str) else str(value)
