@@ -188,6 +188,8 @@ def test_logout_makes_the_link_ask_for_a_login_again(locked_server, context, _ch
     page = _log_in(context, url)
     before = _session_cookie(context)["value"]
     page.locator("[data-testid=stSidebar] button", has_text="退出登录").click()
+    # the page's cards stay on screen (stale) until the rerun replaces them: wait for the form itself
+    page.wait_for_selector("input[type=password]", timeout=LOAD_MS)
     assert _login_form_shown(page)
 
     linked = context.new_page()
