@@ -1,5 +1,6 @@
 """`jianfu serve`: build the warehouse from the embedded sample exports when none exists, then start Streamlit
-with the flags that keep it off the network (STACK.md)."""
+with the flags that keep it off the network (STACK.md). It runs `asgi.py`: the dashboard on Streamlit's server
+plus the login-cookie routes."""
 from __future__ import annotations
 
 import os
@@ -45,7 +46,7 @@ def serve(port: int) -> None:
     path = ensure_warehouse()
     click.echo(f"warehouse: {path}")
     click.echo(f"dashboard: http://127.0.0.1:{port}")
-    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.port", str(port),
             *STREAMLIT_FLAGS]
     os.execv(sys.executable, args)
 

@@ -72,9 +72,13 @@ if not current_scope().may_import:  # upload and undo are for admins only
 st.subheader(t("data.upload_title"))
 st.caption(t("data.upload_caption", mb=settings.get("max_upload_mb")))
 with st.form("data_upload", clear_on_submit=True):
+    # Streamlit draws the widget's own words ("Upload", "per file") in English and has no option to change
+    # them; our label, help and size limit (shown in the widget) are what we can set.
+    max_mb = int(settings.get("max_upload_mb"))
     uploads = st.file_uploader(t("data.upload_files"), type=["csv", "xlsx", "xls"], accept_multiple_files=True,
-                               key="data_upload_files")
-    mapping_upload = st.file_uploader(t("data.upload_mapping"), type=["toml"], key="data_upload_mapping")
+                               key="data_upload_files", help=t("data.upload_files_help"), max_upload_size=max_mb)
+    mapping_upload = st.file_uploader(t("data.upload_mapping"), type=["toml"], key="data_upload_mapping",
+                                      help=t("data.upload_mapping_help"), max_upload_size=max_mb)
     submitted = st.form_submit_button(t("data.upload_button"), type="primary")
 if submitted:
     oversized = web_import.too_large(uploads or [])

@@ -1,11 +1,13 @@
 """探索 Explorer: drill from a KPI to its rows, pivot any canonical table, and the sandboxed SQL console."""
+from functools import partial
+
 import streamlit as st
 
 from jianfu import explore, sandbox, settings, warehouse
 from jianfu.access import audit
 from jianfu.access.login import audit_action, current_scope
 from jianfu.export_buttons import show_table
-from jianfu.ui import components, data, filter_bar, format
+from jianfu.ui import components, data, filter_bar, format, table_labels
 from jianfu.ui.i18n import current_lang, t
 
 SQL_RESULT = "explorer_sql_result"  # the last console result, kept across reruns (e.g. a download click)
@@ -26,8 +28,9 @@ def _sql_tables(version: str, scope: tuple[str, ...] | None) -> dict[str, list[s
     return sandbox.table_columns(scope)
 
 
-def show_rows(rows: explore.Rows, **table_args) -> None:
-    """A capped result: the filters it ignored, the truncation notice, then the table (or the empty state)."""
+def show_rows(rows: explore.Rows, codes_across: str | None = None, **table_args) -> None:
+    """A capped result: the filters it ignored, the truncation notice, then the table (or the empty state),
+    with code values and column names labelled (table_labels)."""
     if scope.grids is not None and "grids" in rows.not_applied:  # rows that cannot be narrowed to a grid
         st.info(t("access.rows_not_for_grids"))
         return
@@ -39,7 +42,7 @@ def show_rows(rows: explore.Rows, **table_args) -> None:
     if rows.frame.empty:
         components.empty_state()
     else:
-        show_table(rows.frame, **table_args)
+        show_table(table_labels.readable(rows.frame, codes_across=codes_across), **table_args)
 
 
 def explore_error(error: explore.ExploreError) -> None:
@@ -54,6 +57,7 @@ as_of = data.data_as_of()
 version = warehouse.version_key()
 lang = current_lang()
 catalogue = data.catalogue()
+column_name = partial(table_labels.column_label, lang=lang)  # this run's language, wherever Streamlit calls it
 drill_tab, pivot_tab, sql_tab = st.tabs([t("explorer.tab_drill"), t("explorer.tab_pivot"), t("explorer.tab_sql")])
 
 with drill_tab:
@@ -84,16 +88,17 @@ with pivot_tab:
     dimensions = explore.dimension_columns(table)
     left, middle, right = st.columns(3)
     rows = left.multiselect(t("explorer.pivot.rows"), dimensions, default=dimensions[:1], max_selections=3,
-                            key=f"explorer_pivot_rows_{table}")
+                            format_func=column_name, key=f"explorer_pivot_rows_{table}")
     column = middle.selectbox(t("explorer.pivot.column"), [None, *(d for d in dimensions if d not in rows)],
-                              format_func=lambda c: t("explorer.pivot.none") if c is None else c,
+                              format_func=lambda c: t("explorer.pivot.none") if c is None else column_name(c),
                               key=f"explorer_pivot_column_{table}")
     measures = explore.measure_columns(table)
     aggregation = right.selectbox(t("explorer.pivot.aggregation"), list(explore.AGGREGATIONS) if measures else ["count"],
                                   format_func=lambda a: t(f"explorer.pivot.agg_{a}"), key="explorer_pivot_agg")
     measure = None
     if aggregation != "count":
-        measure = right.selectbox(t("explorer.pivot.measure"), measures, key=f"explorer_pivot_measure_{table}")
+        measure = right.selectbox(t("explorer.pivot.measure"), measures, format_func=column_name,
+                                  key=f"explorer_pivot_measure_{table}")
     st.caption(t("explorer.pivot.dates_by_month") if measures else
                f"{t('explorer.pivot.dates_by_month')} {t('explorer.pivot.no_measure')}")
     try:
@@ -101,7 +106,8 @@ with pivot_tab:
     except explore.ExploreError as error:
         explore_error(error)
     else:
-        show_rows(result, key="explorer_pivot", name=f"{table}_pivot", filters=filters, as_of=as_of)
+        show_rows(result, codes_across=column, key="explorer_pivot", name=f"{table}_pivot", filters=filters,
+                  as_of=as_of)
 
 with sql_tab:
     if not scope.may_run_sql:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import shutil
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
 from jianfu import warehouse
 from jianfu.access import audit, users
@@ -83,13 +85,42 @@ def test_grid_staff_tables_hold_only_their_grid():
     assert "香溢紫郡网格" in admin
 
 
-def test_grid_staff_have_no_data_page_and_leaders_no_rows_sql_or_exports():
-    with pytest.raises(ValueError, match="Could not find a navigation page"):
-        run("staff").switch_page("pages/data.py")
-    assert t("page.data") in titles(run("leader", "data"))
-    leader = run("leader", "explorer")
-    assert [i.value for i in leader.info].count(t("access.not_allowed")) == 2  # drill-down rows and SQL
-    assert leader.get("download_button") == [] or len(leader.get("download_button")) == 0
+ALL_PAGES = ["overview", "satisfaction", "throughput", "record_keeping", "grids_teams", "micro_projects",
+             "catalogue", "data", "explorer"]
+MENUS = {"admin": ALL_PAGES, "analyst": ALL_PAGES, "staff": [p for p in ALL_PAGES if p != "data"],
+         "leader": [p for p in ALL_PAGES if p not in ("data", "explorer")]}
+
+
+def menu(at: AppTest) -> list[str]:
+    """The page files the run registered; a page closed to the role is a "no access" callable, not its file."""
+    return [Path(info["script_path"]).stem for info in at._registered_pages.values() if info.get("script_path")]
+
+
+def open_url_path(at: AppTest, url_path: str) -> AppTest:
+    """What opening `/<url_path>` in the browser does: the session asks for that page hash (st.Page hashes its
+    url_path). AppTest.switch_page only knows page files, and a closed page has none."""
+    at._page_hash = calc_hash(url_path)
+    return at.run()
+
+
+@pytest.mark.parametrize("name", MENUS)
+def test_each_role_sees_only_its_pages_and_a_closed_url_says_no_access(name):
+    at = run(name)
+    assert menu(at) == MENUS[name]
+    for page in sorted(set(ALL_PAGES) - set(MENUS[name])):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(f"pages/{page}.py")
+        opened = open_url_path(run(name), page)
+        assert [e.value for e in opened.exception] == []
+        assert titles(opened) == [t(f"page.{page}")]
+        assert [w.value for w in opened.warning] == [t("access.page_not_allowed")]
+        assert opened.dataframe.len == 0 and opened.metric.len == 0 and len(opened.get("file_uploader")) == 0
+
+
+def test_leaders_get_tables_without_exports_and_analysts_with():
+    leader = run("leader", "grids_teams")
+    assert leader.dataframe.len > 0 and len(leader.get("download_button")) == 0
+    assert len(run("analyst", "grids_teams").get("download_button")) == 2 * run("analyst", "grids_teams").dataframe.len
     assert len(run("analyst", "explorer").get("download_button")) > 0
 
 

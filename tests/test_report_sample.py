@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -23,7 +24,7 @@ from jianfu.report import build_report, render_pdf, render_xlsx
 from jianfu.report.content import CHARTS, HEADLINE_KPIS
 from jianfu.ui import format as fmt
 from jianfu.ui import palette
-from jianfu.ui.i18n import t
+from jianfu.ui.i18n import code_label, t
 
 from conftest import CHROMIUM
 
@@ -98,6 +99,9 @@ def _h(key: str) -> str:
     return t(f"report.xlsx.{key}", LANG)
 
 
+KPI_ID = t("export.kpi_id", LANG)
+
+
 def _workbook(xlsx: bytes) -> dict[str, Sheet]:
     wb = openpyxl.load_workbook(io.BytesIO(xlsx), read_only=True)
     return {ws.title: Sheet(ws) for ws in wb.worksheets}
@@ -113,7 +117,9 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
                             ("scores", "kpis", "trends", "grids", "overdue", "sources"))]
 
     scores = sheets[_h("sheet_scores")]
-    by_key = {r["key"]: r for r in scores.records()}
+    pillar_rows = {t("report.scores.overall", LANG): "overall",
+                   **{code_label("pillar", p, LANG): p for p in results["city_score"].detail["pillars"]}}
+    by_key = {pillar_rows[r[_h("pillar")]]: r for r in scores.records()}
     city = results["city_score"]
     for column, engine in ((_h("score"), city.value), (_h("previous"), city.previous),
                            (_h("last_year"), city.last_year)):
@@ -128,11 +134,11 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     numbers = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "previous", "last_year",
                "reference", "score")
     records = kpis.records()
-    assert {r["kpi_id"] for r in records} == {k for k in cat if cat[k].kind not in ("composite", "drivers")
+    assert {r[KPI_ID] for r in records} == {k for k in cat if cat[k].kind not in ("composite", "drivers")
                                               and "missing_input" not in results[k].flags}
     suppressed = 0
     for record in records:
-        result = results[record["kpi_id"]]
+        result = results[record[KPI_ID]]
         if "suppressed" in result.flags:
             suppressed += 1
             assert record[_h("value")] == fmt.suppressed_text()
@@ -145,7 +151,7 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     trends = sheets[_h("sheet_trends")]
     for chart in CHARTS:
         series = kpi_series(con, chart.kpi_id, FILTERS, grain=chart.grain, periods=chart.periods)
-        rows = [r for r in trends.records() if r["chart"] == chart.key]
+        rows = [r for r in trends.records() if r[KPI_ID] == chart.kpi_id]
         assert len(rows) == len(series) == chart.periods
         for record, period in zip(rows, series.itertuples(index=False)):
             assert record[_h("period_start")].date() == period.period_start
@@ -159,12 +165,12 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
 
     grids = sheets[_h("sheet_grids")]
     grid_records = grids.records()
-    for kpi_id in sorted({r["kpi_id"] for r in grid_records}):
+    for kpi_id in sorted({r[KPI_ID] for r in grid_records}):
         engine = {row.group: row for row in compute_by(con, kpi_id, FILTERS, by="grid_id").itertuples(index=False)}
-        rows = [r for r in grid_records if r["kpi_id"] == kpi_id]
-        assert sorted(r["grid_id"] for r in rows) == sorted(engine)
+        rows = [r for r in grid_records if r[KPI_ID] == kpi_id]
+        assert sorted(r[_h("grid_id")] for r in rows) == sorted(engine)
         for record in rows:
-            row = engine[record["grid_id"]]
+            row = engine[record[_h("grid_id")]]
             if row.suppressed:
                 assert record[_h("value")] == fmt.suppressed_text()
                 continue
@@ -175,7 +181,7 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     end_exclusive = datetime(2026, 11, 1)
     for record in overdue.records():
         rating, due = con.execute("select rating, rectify_due_at from evaluations where eval_id = ?",
-                                  [record["eval_id"]]).fetchone()
+                                  [record[_h("eval_id")]]).fetchone()
         overdue.check(record, _h("rating"), rating)
         overdue.check(record, _h("days_past_due"), (end_exclusive.date() - due.date()).days)
         assert rating <= 2 and due < end_exclusive
@@ -183,8 +189,8 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     sources = sheets[_h("sheet_sources")]
     for record in sources.records():
         logged = con.execute("select rows_loaded, rows_updated, rows_rejected from import_log where import_id = ?",
-                             [record["import_id"]]).fetchone()
-        sources.checked.add((record["_row"], sources.header.index("import_id")))
+                             [record[_h("import_id")]]).fetchone()
+        sources.checked.add((record["_row"], sources.header.index(_h("import_id"))))
         for column, engine in zip(("rows_loaded", "rows_updated", "rows_rejected"), logged):
             sources.check(record, _h(column), engine)
     assert len(sources.rows) == con.execute("select count(*) from import_log where outcome = 'loaded' "
@@ -290,4 +296,31 @@ def test_cli_writes_the_pdf_and_xlsx_for_one_grid_in_english(sample_warehouse, c
     filters = {row[0]: row[1] for row in sheets["Filters"].rows if row and row[0]}
     assert filters["Grids"] == "HT01"
     grid_rows = sheets["By grid"].records()
-    assert grid_rows and {r["grid_id"] for r in grid_rows} == {"HT01"}
+    assert grid_rows and {r["Grid"] for r in grid_rows} == {"HT01"}
+
+
+def test_the_xlsx_is_ready_for_excel_without_internal_columns(report_files):
+    report, xlsx = report_files
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    cat = load_catalogue()
+    for ws in book.worksheets[1:]:  # every table sheet: header frozen, autofilter over the whole table
+        header = [c.value for c in ws[1]]
+        assert ws.freeze_panes == "A2", ws.title
+        assert ws.auto_filter.ref == f"A1:{ws.cell(row=1, column=len(header)).column_letter}{max(ws.max_row, 2)}"
+        assert not {"key", "kpi_id", "chart", "grid_id", "eval_id", "import_id"} & set(header), ws.title
+        assert all(re.search(r"[\u4e00-\u9fff]", h) for h in header), (ws.title, header)  # Chinese headers
+    kpis = book[_h("sheet_kpis")]
+    header = [c.value for c in kpis[1]]
+    rows = {r[0].value: r for r in kpis.iter_rows(min_row=2)}
+    units = {r[header.index(_h("unit"))].value for r in rows.values()}
+    assert units and not units & {"ratio", "count", "days", "hours", "index", "score"}  # labels, not codes
+    value = header.index(_h("value"))
+    on_time, volume = rows["on_time_rate"], rows["case_volume"]
+    assert on_time[value].number_format == "0.0%" and on_time[header.index(_h("previous"))].number_format == "0.0%"
+    assert volume[value].number_format == "General" and isinstance(volume[value].value, int)
+    assert cat["on_time_rate"].unit == "ratio" and cat["case_volume"].unit == "count"
+    trends = book[_h("sheet_trends")]
+    t_header = [c.value for c in trends[1]]
+    rate_rows = [r for r in trends.iter_rows(min_row=2) if r[0].value == "on_time_rate"]
+    assert rate_rows and {r[t_header.index(_h("period_value"))].number_format for r in rate_rows
+                          if isinstance(r[t_header.index(_h("period_value"))].value, float)} == {"0.0%"}

@@ -5,6 +5,8 @@
   secrets.toml` has an [auth] section (Streamlit's `st.login`; the role still comes from the users file).
 - A session lasts `session_minutes`; the user record is re-read on every run, so removing a user or changing a
   role takes effect at their next click.
+- A reload or a shared link opens a new Streamlit session: the signed HttpOnly cookie (cookie.py) brings the
+  login back until it expires or is revoked by logout; an invalid cookie is cleared and the login form shows.
 """
 from __future__ import annotations
 
@@ -12,13 +14,16 @@ import time
 
 import streamlit as st
 
-from jianfu.access import audit
+from jianfu.access import audit, cookie
+from jianfu.access.cookie_routes import HANDOFF_HEADER, PATH
 from jianfu.access.scope import Scope, scope_for
 from jianfu.access.session import THROTTLE, Session
 from jianfu.access.users import User, UsersFileError, demo_mode, find_oidc_user, load_users, verify_password
 from jianfu.ui.i18n import LANG_STATE, t
 
 SESSION_KEY = "access_session"
+HANDOFF_KEY = "access_cookie_handoff"  # the nonce the browser trades for its cookie, until it has done so
+CLEAR_KEY = "_access_clear_cookie"  # the browser holds a cookie that no longer counts: clear it
 DEMO_USER = User(name="demo", role="admin", demo=True)
 
 
@@ -39,11 +44,13 @@ def require_user() -> User:
     if user is None and oidc:
         user = _oidc_user()
     if user is not None:
+        _hand_cookie_to_browser()
         _sidebar_account(user)
         return user
 
     def login() -> None:
         _login_form(oidc)
+        _clear_cookie_in_browser()  # only when the run ends on the form: never races a fresh login's cookie
 
     # The login form is the only page this run knows. Without an st.navigation call in a run, Streamlit falls
     # back to running pages/*.py directly (its first multipage mode), which would skip this gate.
@@ -79,17 +86,56 @@ def oidc_configured() -> bool:
 
 
 def _session_user(users: dict, oidc: bool) -> User | None:
-    session: Session | None = st.session_state.get(SESSION_KEY)
+    session: Session | None = st.session_state.get(SESSION_KEY) or _session_from_cookie(users)
     if session is None:
         return None
     record = users.get(session.user.name)
     if session.expired() or record is None:
-        _end_session(session.user, reason="expired" if record else "removed", oidc=oidc)
+        _end_session(session, reason="expired" if record else "removed", oidc=oidc)
         st.info(t("access.expired"))
         return None
     if record.user != session.user:  # role or grids changed: the new ones apply now
-        st.session_state[SESSION_KEY] = Session(record.user, session.started_at)
+        st.session_state[SESSION_KEY] = Session(record.user, session.started_at, session.sid)
     return record.user
+
+
+def _session_from_cookie(users: dict) -> Session | None:
+    """The login the browser's cookie proves (a reload or an opened link), as this browser session's Session."""
+    token = st.context.cookies.get(cookie.COOKIE)
+    if not isinstance(token, str) or not token:  # (AppTest has no browser: its cookies are a stand-in object)
+        return None
+    granted = cookie.verify(token)
+    record = users.get(granted.user) if granted else None
+    if record is None:
+        st.session_state[CLEAR_KEY] = True
+        return None
+    session = Session(record.user, granted.started_at, granted.sid)
+    st.session_state[SESSION_KEY] = session
+    audit.record("login", record.user.name, method="cookie", role=record.user.role)
+    return session
+
+
+def _run_js(script: str) -> None:
+    # A script-only element in the sidebar: nothing visible, no layout shift in the page.
+    st.sidebar.html(f"<script>{script}</script>", unsafe_allow_javascript=True)
+
+
+def _hand_cookie_to_browser() -> None:
+    """Until the browser has traded the login's nonce for its cookie, each run asks it to (a rerun may have
+    replaced the element before its script ran)."""
+    nonce = st.session_state.get(HANDOFF_KEY)
+    if nonce is None:
+        return
+    if not cookie.HANDOFFS.pending(nonce):
+        del st.session_state[HANDOFF_KEY]
+        return
+    _run_js(f"fetch({PATH!r}, {{method: 'POST', credentials: 'same-origin', "
+            f"headers: {{{HANDOFF_HEADER!r}: {nonce!r}}}}})")
+
+
+def _clear_cookie_in_browser() -> None:
+    if st.session_state.get(CLEAR_KEY):
+        _run_js(f"fetch({PATH!r}, {{method: 'DELETE', credentials: 'same-origin'}})")
 
 
 def _oidc_user() -> User | None:
@@ -107,14 +153,21 @@ def _oidc_user() -> User | None:
 
 def _start_session(user: User, method: str) -> None:
     audit.record("login", user.name, method=method, role=user.role)
-    st.session_state[SESSION_KEY] = Session(user, time.time())
+    started_at = time.time()
+    sid, token = cookie.issue(user.name, started_at)
+    st.session_state[SESSION_KEY] = Session(user, started_at, sid)
+    st.session_state[HANDOFF_KEY] = cookie.HANDOFFS.offer(token)
+    st.session_state.pop(CLEAR_KEY, None)
 
 
-def _end_session(user: User, reason: str, oidc: bool) -> None:
+def _end_session(session: Session, reason: str, oidc: bool) -> None:
     # Everything the user left in the session (a SQL result, filters, widgets) goes with them: the next person
     # in this browser must not see it. Only the language choice stays.
     for key in [k for k in st.session_state if k != LANG_STATE]:
         del st.session_state[key]
+    cookie.revoke(session.sid)  # the cookie, and every link opened with it, stops counting now
+    st.session_state[CLEAR_KEY] = True
+    user = session.user
     audit.record("logout", user.name, reason=reason)
     if oidc and st.user.is_logged_in:
         st.logout()
@@ -155,5 +208,5 @@ def _sidebar_account(user: User) -> None:
     with st.sidebar:
         st.caption(t("access.signed_in_as", name=user.name, role=t(f"access.role.{user.role}")))
         if st.button(t("access.logout"), key="access_logout"):
-            _end_session(user, reason="clicked", oidc=oidc_configured())
+            _end_session(st.session_state[SESSION_KEY], reason="clicked", oidc=oidc_configured())
             st.rerun()

@@ -26,10 +26,14 @@ class Scope:
         return self.grids
 
     def may_open(self, page: str) -> bool:
-        """Whether the page is in this user's navigation. The data page (import history, rejected rows,
-        quality samples) is street-wide and cannot be narrowed to a grid, so grid staff do not get it."""
-        return not (page == "data" and self.grids is not None)
+        """Whether the page is in this user's navigation (see _CLOSED_PAGES)."""
+        return page not in _CLOSED_PAGES.get(self.role, ())
 
+
+# Pages a role never gets in its menu (opening their URL says so). The data page (import history, rejected rows,
+# quality samples) is street-wide and cannot be narrowed to a grid; leaders see aggregates only, and the
+# explorer is rows, pivots of raw tables and SQL.
+_CLOSED_PAGES = {"leader": ("data", "explorer"), "grid_staff": ("data",)}
 
 # role → (may_see_rows, may_run_sql, may_export, may_import); leaders see aggregates only.
 _RIGHTS = {

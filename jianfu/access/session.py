@@ -17,6 +17,7 @@ LOCKOUT_SECONDS = 300
 class Session:
     user: User
     started_at: float  # time.time() at login
+    sid: str = ""  # the server-side id of its cookie (cookie.py); logout revokes it
 
     def expired(self, now: float | None = None) -> bool:
         """True once `session_minutes` have passed since login (an absolute limit, not an idle one)."""

@@ -21,6 +21,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from jianfu import settings
+from jianfu.access import cookie
 
 ROLES = ("leader", "analyst", "grid_staff", "admin")
 MIN_PASSWORD_CHARS = 8
@@ -123,6 +124,7 @@ def remove_user(name: str) -> bool:
         if users.pop(name, None) is None:
             return False
         _save(users)
+    cookie.revoke_user(name)  # a later user of the same name must not inherit the removed one's logins
     return True
 
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import numpy as np
+import pandas as pd
+
 from jianfu import settings
 from jianfu.ui.i18n import current_lang, t
 
@@ -176,3 +179,40 @@ def _signed(x: float) -> str:
 
 def n_text(n, lang: str | None = None) -> str:
     return t("common.n_value", lang, n=count(n, lang)) if not _missing(n) else DASH
+
+
+def table_gaps_as_dash(frame: pd.DataFrame, percent_columns=()) -> pd.DataFrame:
+    """A copy for `st.dataframe`, which draws every missing value as the English word "None": a column with gaps
+    becomes text formatted here (rates as percentages, other numbers with one decimal, dates as days), its gaps
+    "—"; columns without gaps are left to the table's own number formats. (Exports keep empty cells.)"""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not values.isna().any():
+            continue
+        if column in percent_columns:
+            out[column] = values.map(lambda v: DASH if pd.isna(v) else percent(v))
+        elif values.dtype == object or pd.api.types.is_bool_dtype(values) or pd.api.types.is_string_dtype(values):
+            # all text: Arrow cannot carry a column of numbers or flags mixed with "—"
+            out[column] = values.map(_cell_text)
+        elif pd.api.types.is_integer_dtype(values):
+            out[column] = values.map(lambda v: DASH if pd.isna(v) else f"{int(v):,}")
+        elif pd.api.types.is_numeric_dtype(values):
+            out[column] = values.map(lambda v: DASH if pd.isna(v) else number(v, 1))
+        elif pd.api.types.is_datetime64_any_dtype(values):
+            out[column] = values.map(_timestamp)
+        else:
+            out[column] = values.map(_cell_text)
+    return out
+
+
+def _timestamp(value) -> str:
+    return DASH if pd.isna(value) else value.strftime("%Y-%m-%d %H:%M").removesuffix(" 00:00")
+
+
+def _cell_text(value) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return DASH
+    if isinstance(value, (bool, np.bool_)):
+        return t("common.yes") if value else t("common.no")
+    return value if isinstance(value, str) else str(value)

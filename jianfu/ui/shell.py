@@ -67,10 +67,15 @@ def language_switch() -> None:
 
 def navigation(scope=None):
     """The nine pages grouped into sections (only those the user's `Scope` may open); hidden in print view.
-    Returns the page to run and whether it shows the filter bar."""
+    A page the role may not open stays out of the menu, and its URL answers with a "no access" page instead of
+    Streamlit's "page not found" jump to the overview. Returns the page to run and whether it shows the filter bar."""
     sections: dict[str, list] = {}
+    closed = set()
     for file, url_path, title_key, section_key, _ in PAGES:
         if scope is not None and not scope.may_open(file):
+            closed.add(url_path)
+            page = st.Page(_no_access(title_key), title=t(title_key), url_path=url_path, visibility="hidden")
+            sections.setdefault(t(section_key), []).append(page)
             continue
         section = sections.setdefault(t(section_key), [])
         if url_path == DEFAULT:
@@ -85,7 +90,17 @@ def navigation(scope=None):
             section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path))
     current = st.navigation(sections, position="hidden" if print_mode() else "sidebar")
     # The default page's url_path is always "" (it answers the app's root URL).
-    return current, (current.url_path or DEFAULT) in FILTERED
+    path = current.url_path or DEFAULT
+    return current, path in FILTERED and path not in closed
+
+
+def _no_access(title_key: str):
+    def no_access() -> None:
+        st.title(t(title_key))
+        st.warning(t("access.page_not_allowed"), icon=":material/lock:")
+        st.page_link(f"pages/{DEFAULT}.py", label=t("access.back_to_overview"), icon=":material/arrow_back:")
+
+    return no_access
 
 
 def filter_bar(uses_filters: bool) -> None:
