@@ -106,6 +106,27 @@ def xmr(values: list[float | None]) -> tuple[float | None, float | None, float |
     return mean, ucl, lcl, rules
 
 
+def xmr_phases(values: list[float | None], phase_of: list[int]) -> tuple[list, list, list, list[str]]:
+    """XmR limits that restart where a KPI's intended step falls (a reform date, `step_at` in the catalogue):
+    each phase (points sharing a `phase_of` number) gets its own mean and limits from its own points only, so
+    the step the reform was meant to cause is not read as a signal. Returns per point (mean, ucl, lcl, rule)."""
+    means, ucls, lcls, rules = [None] * len(values), [None] * len(values), [None] * len(values), [""] * len(values)
+    for phase in dict.fromkeys(phase_of):
+        index = [i for i, p in enumerate(phase_of) if p == phase]
+        mean, ucl, lcl, phase_rules = xmr([values[i] for i in index])
+        for i, rule in zip(index, phase_rules):
+            means[i], ucls[i], lcls[i], rules[i] = mean, ucl, lcl, rule
+    return means, ucls, lcls, rules
+
+
+def signal_size(value: float | None, mean: float | None, ucl: float | None) -> float:
+    """How far a point lies from its mean in standard deviations (σ̂ = mean moving range / 1.128, the XmR
+    estimate; the limits sit at 3σ̂): the impact used to order signals. 0 without limits or without a spread."""
+    if value is None or mean is None or ucl is None or any(map(math.isnan, (value, mean, ucl))) or ucl == mean:
+        return 0.0
+    return abs(value - mean) / ((ucl - mean) / 3)
+
+
 def funnel_limits(centre: float, n: float, spread: float, level: float) -> tuple[float, float]:
     """Normal-approximation funnel limits centre ± z·spread/√n (spread = √(p(1−p)) for a proportion,
     the standard deviation for a mean)."""
