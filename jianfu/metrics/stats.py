@@ -14,6 +14,7 @@ from scipy.special import ndtri, stdtrit
 
 XMR_SIGMA = 2.66  # mean ± 2.66 × mean moving range: the natural process limits of an XmR chart
 RUN_LENGTH = 7  # this many points in a row on one side of the mean is a signal
+ROUNDING = 1e-9  # relative difference below which two values are the same number (float rounding)
 FUNNEL_LEVELS = {"95": 0.95, "998": 0.998}
 
 
@@ -92,7 +93,10 @@ def xmr(values: list[float | None]) -> tuple[float | None, float | None, float |
     mean = float(series.mean())
     moving_range = float(np.abs(np.diff(series)).mean())
     ucl, lcl = mean + XMR_SIGMA * moving_range, mean - XMR_SIGMA * moving_range
-    sides = np.sign(series - mean)
+    # Sums of floats differ in the last bits (a stock that did not move reads 11118.35 ± 2e-12): within this
+    # tolerance a point is on the mean and inside its limits, so rounding noise never makes a run or a signal.
+    tolerance = ROUNDING * max(1.0, abs(mean))
+    sides = np.where(np.abs(series - mean) <= tolerance, 0.0, np.sign(series - mean))
     run_start = 0
     for j in range(1, len(series) + 1):
         if j == len(series) or sides[j] != sides[run_start] or sides[j] == 0:
@@ -101,7 +105,7 @@ def xmr(values: list[float | None]) -> tuple[float | None, float | None, float |
                     rules[points[k][0]] = "run_of_7"
             run_start = j
     for k, (i, v) in enumerate(points):
-        if v > ucl or v < lcl:
+        if v > ucl + tolerance or v < lcl - tolerance:
             rules[i] = "outside_limits"
     return mean, ucl, lcl, rules
 

@@ -117,6 +117,8 @@ def funnel_plot(frame: pd.DataFrame, title: str, x_label: str, y_label: str, tic
                     marker=dict(size=10, color=[palette.bad() if o else palette.primary() for o in outside]))
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label, tickformat=tickformat)
+    if tickformat and tickformat.endswith("%"):
+        fig.update_yaxes(range=_rate_range([ordered[c] for c in ("value", "lo998", "hi998")]))
     return _layout(fig, title, height)
 
 

@@ -21,6 +21,11 @@ _PHONE_CSS = """<style>
   [class*="st-key-kpi_cards"] [data-testid="stColumn"] { flex: 0 0 calc(50% - 0.25rem) !important;
     width: calc(50% - 0.25rem) !important; min-width: 0 !important; }
   [class*="st-key-kpi_cards"] [data-testid="stMetricValue"] { font-size: 1.4rem; }
+  [class*="st-key-kpi_cards"] [data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: 0.3rem; }
+  [class*="st-key-kpi_cards"] [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: 0.5rem; }
+  /* the sparkline and the n / last-year line wait for a wider screen: the cards fit in about three screens */
+  [class*="st-key-kpi_cards"] [data-testid="stMetricChart"],
+  [class*="st-key-kpi_cards"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]):not(:has([data-testid="stMetric"])) { display: none; }
 }
 </style>"""
 
