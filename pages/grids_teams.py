@@ -4,6 +4,7 @@ import streamlit as st
 
 from jianfu import kpi_frames
 from jianfu.export_buttons import show_table
+from jianfu.metrics import Filters
 from jianfu.ui import charts, components, data, filter_bar
 from jianfu.ui.components import with_labels
 from jianfu.ui.i18n import current_lang, t
@@ -26,12 +27,14 @@ if components.is_empty(profile, "cases") and components.is_empty(profile, "home_
 else:
     if profile["residents"].isna().all():
         st.info(t("grids_teams.no_residents"))
-    # A bar per grid: a click shows that grid's cases (case_volume's rows) under the page's filters.
+    # A bar per grid: a click shows that grid's cases (case_volume's rows) under the filters the chart's query
+    # applies (the window and the grids; the profile is of all cases, whatever the team or channel filter).
+    drill_filters = Filters(filters.start, filters.end, grids=filters.grids)
     per_grid = profile.assign(kpi_id="case_volume", split="grid_id", group_code=profile["grid_id"])
     left, right = st.columns(2)
     with left:
         components.bar_chart(per_grid, "name", "cases_per_1000", t("grids_teams.cases_chart"), "grids_teams_cases",
-                             filters=filters, horizontal=True, sort=True,
+                             filters=drill_filters, horizontal=True, sort=True,
                              y_label=t("grids_teams.column.cases_per_1000"))
     with right:
         components.bar_chart(per_grid, "name", "visits_per_1000_households", t("grids_teams.visits_chart"),
