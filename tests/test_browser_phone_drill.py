@@ -75,6 +75,7 @@ def _click_bar(page, chart: str, rows: str, pick=lambda boxes: boxes[0]):
     """Click a bar and wait for its rows; a click that lands while the page still reruns is lost, so try again."""
     found = page.locator(f"{rows} [data-testid=stDataFrame]")
     for _ in range(4):
+        page.locator(chart).scroll_into_view_if_needed()  # a mouse click lands only inside the viewport
         bars = page.locator(f"{chart} .bars .point path")
         boxes = [bars.nth(i).bounding_box() for i in range(bars.count())]
         box = pick([b for b in boxes if b and b["width"] > 0 and b["height"] > 0])
@@ -105,9 +106,9 @@ def test_a_click_on_a_grids_bar_shows_that_grids_cases(live_server, browser_page
 
 
 def test_a_click_on_a_bar_keeps_the_pages_filters(live_server, browser_page, sample_warehouse):
-    """Throughput's cycle time by service line under a team filter: the clicked line's rows of that team only."""
+    """Throughput's cycle time by service line under a channel filter: the clicked line's rows of that channel only."""
     page = browser_page
-    page.goto(f"{live_server}/throughput?period=last_month&team=gov_affairs")
+    page.goto(f"{live_server}/throughput?period=last_month&channel=window")
     chart = ".st-key-throughput_cycle_by_line .js-plotly-plot"
     _settle(page, f"{chart} .main-svg")
     rows = _click_bar(page, chart, ".st-key-throughput_cycle_by_line_rows")
@@ -115,12 +116,12 @@ def test_a_click_on_a_bar_keeps_the_pages_filters(live_server, browser_page, sam
     kpi_label, _, line_label = title.partition("：")[2].partition(" · ")
     cat = metrics.load_catalogue()
     kpi_id = next(k for k in ("cycle_time", "cycle_time_p90") if cat[k].label("zh") == kpi_label)
-    by_line = metrics.compute_by(warehouse.read_connection(), kpi_id, _last_month(teams=("gov_affairs",)),
+    by_line = metrics.compute_by(warehouse.read_connection(), kpi_id, _last_month(channels=("window",)),
                                  by="service_line")
     line = next(code for code in by_line["group"] if code_label("service_line", code, "zh") == line_label)
     n = int(by_line.loc[by_line["group"] == line, "n"].iloc[0])
     everyone = metrics.compute_by(warehouse.read_connection(), kpi_id, _last_month(), by="service_line")
-    assert n < int(everyone.loc[everyone["group"] == line, "n"].iloc[0])  # the team filter narrows the rows
+    assert n < int(everyone.loc[everyone["group"] == line, "n"].iloc[0])  # the channel filter narrows the rows
     assert f"{fmt.count(n, 'zh')} 行" in rows.inner_text()
 
 
