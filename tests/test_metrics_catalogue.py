@@ -121,4 +121,4 @@ def test_the_ledger_kpis_restart_their_limits_at_the_reform_waves():
     cat = load_catalogue()
     waves = tuple(date(y, m, 1) for y, m in ((2025, 1), (2025, 4), (2025, 7), (2025, 10), (2026, 1)))
     assert {k: cat[k].step_at for k in cat if cat[k].step_at} == {
-        "ledger_reduction": waves, "burden_hours": waves, "hours_saved": waves}
+        "ledger_reduction": waves, "burden_hours": waves, "hours_saved": waves, "duplicate_fields": waves}

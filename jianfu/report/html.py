@@ -97,7 +97,8 @@ def _score_change_text(report: Report, current, reference, key: str) -> str:
 
 
 def _summary(report: Report) -> str:
-    """本月要点: three improvements and three problems (summary.py), the overview's sentences."""
+    """本月要点: three improvements and three problems (summary.py), the overview's sentences, on the first page
+    under the cover block: what a director reads before the meeting."""
     parts = [_heading(report, "summary")]
     for key, lines, empty in (("improvements", report.improvements, "none_improved"),
                               ("problems", report.problems, "none_problem")):
@@ -128,7 +129,7 @@ def _headline(report: Report) -> str:
             _change_text(report, r.value, r.previous, unit, "vs_previous"),
             _change_text(report, r.value, r.last_year, unit, "vs_last_year")]
         cards.append(_card(line.kpi.label(report.lang), _value(line, r.value, report.lang), changes))
-    return _heading(report, "headline") + f'<div class="cards">{"".join(cards)}</div>'
+    return _heading(report, "headline", page_break=True) + f'<div class="cards">{"".join(cards)}</div>'
 
 
 def _scores(report: Report) -> str:
