@@ -1,5 +1,5 @@
-"""总览 Overview: the leadership cockpit — 本月要点, composite and pillar scores, headline KPI cards, signals by impact,
-best and worst KPIs."""
+"""总览 Overview: the leadership cockpit — 本月要点, composite and pillar scores, headline KPI cards, signals by
+impact, best and worst KPIs."""
 import streamlit as st
 
 from jianfu.ui import components, data, filter_bar, format

@@ -54,7 +54,8 @@ def _plottable(cat: Catalogue, kpi_id: str):
 def kpi_series(con, kpi_id: str, filters, grain: str = "month", periods: int = 24,
                *, catalogue: Catalogue | None = None, facts: WarehouseFacts | None = None) -> pd.DataFrame:
     """The KPI per period for the `periods` periods ending with the one containing filters.end, with XmR
-    limits (mean ± 2.66 × mean moving range; restarting at each of the KPI's `step_at` dates) and signals. Suppressed (n < 10) and partial periods (reaching
+    limits (mean ± 2.66 × mean moving range; restarting at each of the KPI's `step_at` dates) and signals.
+    Suppressed (n < 10) and partial periods (reaching
     past the end of the data or starting before its beginning) are shown but left out of the limits. A KPI with
     missing inputs gives an empty frame."""
     return kpi_series_many(con, [kpi_id], filters, grain, periods, catalogue=catalogue, facts=facts)[kpi_id]

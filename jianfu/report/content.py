@@ -166,7 +166,7 @@ def _summary(con, filters: Filters, cat: Catalogue, results: dict, grid_rows: pd
         ids = [k for k in picked if split in summary.splits_for(cat[k])]
         for kpi_id, frame in (compute_by_many(con, ids, filters, split, catalogue=cat) if ids else {}).items():
             breakdowns[kpi_id][split] = frame
-    teams = {code for parts in breakdowns.values() for code in parts.get("team", pd.DataFrame(columns=["group"]))["group"]}
+    teams = {code for parts in breakdowns.values() if "team" in parts for code in parts["team"]["group"]}
     names = {"grid_id": dict(zip(grid_rows["grid_id"], grid_rows["name"])),
              "team": {code: code_label("team", code, lang) for code in teams}}
     ups, downs = summary.summary(results, cat, breakdowns, names, lang)

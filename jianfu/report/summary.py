@@ -2,8 +2,8 @@
 that stands out. The overview and the report both call this, so the two say the same thing.
 
 - An improvement is a change vs the previous period in the KPI's good direction; the largest first, measured
-  as a share of the KPI's reference (target or baseline). A problem is first a KPI short of its reference (furthest first, as `ranking.best_and_worst`),
-  then a change in the bad direction. A change that rounds to nothing on the page is no change.
+  as a share of the KPI's reference (target or baseline). A problem is first a KPI short of its reference
+  (furthest first, as `ranking.best_and_worst`), then a change in the bad direction. A change that rounds to nothing on the page is no change.
 - KPIs the engine flags suppressed, not rankable (n < rank_below_n) or missing an input are never picked.
 - A grid or team is named when it lies outside the 95% funnel limits around the overall value on the side the
   sentence is about, with at least rank_below_n observations (a group on n < 30 is never named); of several,
@@ -125,7 +125,9 @@ def summary(results: dict, cat: Catalogue, breakdowns: dict[str, dict[str, pd.Da
     """(improvement sentences, problem sentences). `breakdowns` is {kpi_id: {split: compute_by frame}} for the
     picked KPIs (a KPI without a split simply names no group); `names` is {split: {code: label}}."""
     improved, problems = pick(results, cat)
-    write = lambda p: sentence(p, results[p.kpi_id], cat[p.kpi_id], breakdowns.get(p.kpi_id, {}), names, lang)  # noqa: E731
+    def write(item: Pick) -> str:
+        return sentence(item, results[item.kpi_id], cat[item.kpi_id], breakdowns.get(item.kpi_id, {}), names, lang)
+
     return [write(p) for p in improved], [write(p) for p in problems]
 
 

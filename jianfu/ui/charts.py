@@ -126,8 +126,8 @@ def bars(frame: pd.DataFrame, x: str, y: str, title: str, color: str | None = No
          tickformat: str | None = None, horizontal: bool = False, stacked: bool = True, height: int | None = None,
          rate: bool = False, sort: bool = False, drill: list[str] | None = None) -> go.Figure:
     """Bars by category, optionally split by `color` (stacked or grouped). Categories are sorted by their total,
-    largest first (top of a horizontal chart), when `sort` (never for ordered bands such as ages or months). A `rate` axis
-    runs from 0 to 100%. `drill` names the columns (kpi_id, split, group code) each bar carries as customdata,
+    largest first (top of a horizontal chart), when `sort` (never for ordered bands such as ages or months).
+    A `rate` axis runs from 0 to 100%. `drill` names the columns (kpi_id, split, group code) each bar carries as customdata,
     so a click can open its rows (drill_view.bar_rows). A horizontal chart grows with its categories and keeps
     its labels whole (automargin)."""
     fig = go.Figure()

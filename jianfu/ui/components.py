@@ -17,7 +17,8 @@ CARDS_KEY = "kpi_cards"  # containers of cards carry a key starting with this (C
 # On a phone Streamlit stacks columns one per row; cards read better two per row (and the overview stays short).
 _PHONE_CSS = """<style>
 @media (max-width: 640px) {
-  [class*="st-key-kpi_cards"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important; gap: 0.5rem !important; }
+  [class*="st-key-kpi_cards"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important;
+    gap: 0.5rem !important; }
   [class*="st-key-kpi_cards"] [data-testid="stColumn"] { flex: 0 0 calc(50% - 0.25rem) !important;
     width: calc(50% - 0.25rem) !important; min-width: 0 !important; }
   [class*="st-key-kpi_cards"] [data-testid="stMetricValue"] { font-size: 1.4rem; }
@@ -25,7 +26,8 @@ _PHONE_CSS = """<style>
   [class*="st-key-kpi_cards"] [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: 0.5rem; }
   /* the sparkline and the n / last-year line wait for a wider screen: the cards fit in about three screens */
   [class*="st-key-kpi_cards"] [data-testid="stMetricChart"],
-  [class*="st-key-kpi_cards"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"]):not(:has([data-testid="stMetric"])) { display: none; }
+  [class*="st-key-kpi_cards"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"])
+    :not(:has([data-testid="stMetric"])) { display: none; }
 }
 </style>"""
 

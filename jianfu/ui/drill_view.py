@@ -52,7 +52,8 @@ def show_rows(kpi_id: str, filters, key: str) -> None:
     else:
         st.caption(t("explorer.drill.rows_count", rows=format.count(drill.rows.total)))
     if drill.rows.truncated:
-        st.caption(t("explorer.truncated", total=format.count(drill.rows.total), shown=format.count(len(drill.rows.frame))))
+        st.caption(t("explorer.truncated", total=format.count(drill.rows.total),
+                     shown=format.count(len(drill.rows.frame))))
     if drill.rows.frame.empty:
         st.info(t("common.empty_filters"), icon=":material/filter_alt_off:")
         return
