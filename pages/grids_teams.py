@@ -4,6 +4,7 @@ import streamlit as st
 
 from jianfu import kpi_frames
 from jianfu.export_buttons import show_table
+from jianfu.metrics import Filters
 from jianfu.ui import charts, components, data, filter_bar
 from jianfu.ui.components import with_labels
 from jianfu.ui.i18n import current_lang, t
@@ -26,14 +27,19 @@ if components.is_empty(profile, "cases") and components.is_empty(profile, "home_
 else:
     if profile["residents"].isna().all():
         st.info(t("grids_teams.no_residents"))
+    # A bar per grid: a click shows that grid's cases (case_volume's rows) under the filters the chart's query
+    # applies (the window and the grids; the profile is of all cases, whatever the team or channel filter).
+    drill_filters = Filters(filters.start, filters.end, grids=filters.grids)
+    per_grid = profile.assign(kpi_id="case_volume", split="grid_id", group_code=profile["grid_id"])
     left, right = st.columns(2)
     with left:
-        charts.show(charts.bars(profile, "name", "cases_per_1000", t("grids_teams.cases_chart"), horizontal=True,
-                                y_label=t("grids_teams.column.cases_per_1000")), key="grids_teams_cases")
+        components.bar_chart(per_grid, "name", "cases_per_1000", t("grids_teams.cases_chart"), "grids_teams_cases",
+                             filters=drill_filters, horizontal=True, sort=True,
+                             y_label=t("grids_teams.column.cases_per_1000"))
     with right:
-        charts.show(charts.bars(profile, "name", "visits_per_1000_households", t("grids_teams.visits_chart"),
-                                horizontal=True, y_label=t("grids_teams.column.visits_per_1000_households")),
-                    key="grids_teams_visits")
+        components.bar_chart(per_grid, "name", "visits_per_1000_households", t("grids_teams.visits_chart"),
+                             "grids_teams_visits", horizontal=True, sort=True,
+                             y_label=t("grids_teams.column.visits_per_1000_households"))
     show_table(profile, key="grids_teams_profile", name=t("grids_teams.grids_title"), labels="grids_teams.column",
                filters=filters, as_of=as_of, kpis=[catalogue["case_volume"], catalogue["visit_coverage"]])
 
@@ -56,8 +62,8 @@ teams = with_labels(data.query("page_grids_team_workload", filters), {"team": "t
 if components.is_empty(teams):
     components.empty_state()
 else:
-    charts.show(charts.bars(teams, "team", "cases_per_worker", t("grids_teams.teams_title"),
-                            y_label=t("grids_teams.column.cases_per_worker")), key="grids_teams_workload")
+    components.bar_chart(teams, "team", "cases_per_worker", t("grids_teams.teams_title"), "grids_teams_workload",
+                         horizontal=True, sort=True, y_label=t("grids_teams.column.cases_per_worker"))
     show_table(teams, key="grids_teams_teams", name=t("grids_teams.teams_title"), labels="grids_teams.column",
                percent=["admin_share"], filters=filters, as_of=as_of,
                kpis=[catalogue["admin_time_share"], catalogue["field_visits"]])

@@ -1,7 +1,8 @@
-"""总览 Overview: the leadership cockpit — composite and pillar scores, headline KPI cards, top and bottom KPIs."""
+"""总览 Overview: the leadership cockpit — 本月要点, composite and pillar scores, headline KPI cards, signals by
+impact, best and worst KPIs."""
 import streamlit as st
 
-from jianfu.ui import components, data, filter_bar
+from jianfu.ui import components, data, filter_bar, format
 from jianfu.ui import overview_view as view
 from jianfu.ui.i18n import t
 
@@ -18,17 +19,21 @@ else:
     view.print_link()
 
 composite = data.composite(filters)
+view.summary_box(filters, composite["results"])
 view.composite_row(composite)
-view.pillar_cards(filters, columns=3 if printing else 4, results=composite["results"])
+series = view.pillar_cards(filters, columns=3 if printing else 4, results=composite["results"])
+view.signals(series)
 view.control_chart(filters, printing)
 
-top, bottom = st.columns(2)
-with top:
-    st.subheader(t("overview.top_title"))
-    st.dataframe(view.ranked_table(composite["top"], composite["results"]), key="overview_top", hide_index=True,
-                 width="stretch")
-with bottom:
-    st.subheader(t("overview.bottom_title"))
-    st.dataframe(view.ranked_table(composite["bottom"], composite["results"]), key="overview_bottom",
-                 hide_index=True, width="stretch")
+best, worst = view.best_and_worst(composite["results"])
+for column, (title_key, ids, empty_key, key) in zip(st.columns(2), (
+        ("overview.top_title", best, "overview.none_best", "overview_top"),
+        ("overview.bottom_title", worst, "overview.none_worst", "overview_bottom"))):
+    with column:
+        st.subheader(t(title_key))
+        if ids:
+            st.dataframe(view.ranked_table(ids, composite["results"]), key=key, hide_index=True, width="stretch")
+        else:
+            st.caption(t(empty_key))
+st.caption(t("overview.ranked_caption", n=format.rank_below_n()))
 components.small_n_note()

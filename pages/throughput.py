@@ -2,7 +2,7 @@
 front-to-back handoff, by team."""
 import streamlit as st
 
-from jianfu.ui import charts, components, data, filter_bar
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui.i18n import t
 
 KPIS = ["case_volume", "backlog", "backlog_past_due", "on_time_rate", "cycle_time", "cycle_time_p90",
@@ -23,9 +23,10 @@ components.small_n_note()
 left, right = st.columns(2)
 with left:
     volume = data.query("page_throughput_volume", filters)
+    volume = volume.assign(kpi_id="case_volume", split="service_line", group_code=volume["service_line"])
     labelled = components.with_labels(volume, {"service_line": "service_line", "channel": "channel"})
-    charts.show(charts.bars(labelled, "service_line", "cases", t("throughput.volume_chart"), color="channel",
-                            y_label=t("throughput.cases")), key="throughput_volume")
+    components.bar_chart(labelled, "service_line", "cases", t("throughput.volume_chart"), "throughput_volume",
+                         unit="count", filters=filters, color="channel", y_label=t("throughput.cases"), sort=True)
 with right:
     backlog = data.query("page_throughput_backlog_ageing", filters)
     if components.is_empty(backlog, "cases"):
@@ -33,8 +34,8 @@ with right:
         components.empty_state("throughput.no_backlog")
     else:
         labelled = components.with_labels(backlog, {"age_band": "age_band", "past_due": "past_due"})
-        charts.show(charts.bars(labelled, "age_band", "cases", t("throughput.backlog_chart"), color="past_due",
-                                y_label=t("throughput.cases")), key="throughput_backlog")
+        components.bar_chart(labelled, "age_band", "cases", t("throughput.backlog_chart"), "throughput_backlog",
+                             unit="count", color="past_due", y_label=t("throughput.cases"))
 
 left, right = st.columns(2)
 with left:
@@ -44,25 +45,26 @@ with left:
         components.empty_state()
     else:
         labelled = components.with_labels(histogram, {"center": "center"})
-        charts.show(charts.bars(labelled, "band", "cases", t("throughput.cycle_chart"), color="center",
-                                y_label=t("throughput.cases")), key="throughput_cycle")
+        components.bar_chart(labelled, "band", "cases", t("throughput.cycle_chart"), "throughput_cycle", unit="count",
+                             color="center", y_label=t("throughput.cases"))
 with right:
     cycle = components.breakdown(CYCLE_TIMES, filters, by="service_line")
     if components.is_empty(cycle, "n"):
         st.subheader(t("throughput.cycle_by_line_chart"))
         components.empty_state()
     else:
-        charts.show(charts.bars(cycle, "group", "value", t("throughput.cycle_by_line_chart"), color="kpi",
-                                y_label=t("throughput.working_days"), stacked=False), key="throughput_cycle_by_line")
+        components.bar_chart(cycle, "group", "value", t("throughput.cycle_by_line_chart"), "throughput_cycle_by_line",
+                             unit="working_days", filters=filters, color="kpi", y_label=t("throughput.working_days"),
+                             stacked=False, sort=True)
 
 by_team = components.breakdown([*RATES, "handoff_time"], filters, by="team")
 rates = by_team[by_team["kpi_id"].isin(RATES)]
 if not components.is_empty(rates, "n"):
-    charts.show(charts.bars(rates, "group", "value", t("throughput.rates_by_team_chart"), color="kpi",
-                            tickformat=".0%", stacked=False), key="throughput_rates_by_team")
+    components.bar_chart(rates, "group", "value", t("throughput.rates_by_team_chart"), "throughput_rates_by_team",
+                         unit="ratio", filters=filters, color="kpi", rate=True, stacked=False, sort=True)
 
 handoff = by_team[by_team["kpi_id"] == "handoff_time"]
 if not components.is_empty(handoff, "n"):
-    charts.show(charts.bars(handoff, "group", "value", t("throughput.handoff_chart"), y_label=t("throughput.hours")),
-                key="throughput_handoff")
+    components.bar_chart(handoff, "group", "value", t("throughput.handoff_chart"), "throughput_handoff", unit="hours",
+                         filters=filters, y_label=t("throughput.hours"), sort=True)
 components.small_n_note()

@@ -175,7 +175,8 @@ def test_defaults_are_never_written():
 
 
 def test_a_score_change_that_reads_zero_is_neither_green_nor_red():
-    from jianfu.ui.overview_view import _score_change, _score_colour
+    from jianfu.ui.format import score_change as _score_change
+    from jianfu.ui.overview_view import _score_colour
 
     assert _score_change(1.2101, 1.2099) == "+0.00" and _score_colour("+0.00") == "off"
     assert _score_change(1.19, 1.2099) == "-0.02" and _score_colour("-0.02") == "normal"

@@ -90,6 +90,10 @@ def test_table_column_counts_covers_every_canonical_table():
     (('query = "kpi_survey"', 'query = "kpi_surveys"'), "query 'kpi_surveys' is not declared"),
     (('[query.kpi_access]', '[query.kpi_accessed]'), "query 'kpi_access' is not declared"),
     (('id = "cycle_time_p90"', 'id = "cycle_time"'), "cycle_time: defined twice"),
+    (('step_at = [2025-01-01, 2025-04-01', 'step_at = ["2025-13-01", 2025-04-01'),
+     "ledger_reduction: step_at '2025-13-01' is not a date"),
+    (('step_at = [2025-01-01, 2025-04-01', 'step_at = [2025-04-01, 2025-04-01'),
+     "ledger_reduction: step_at lists a date twice"),
 ])
 def test_a_broken_catalogue_is_refused_with_a_clear_message(tmp_path, change, message):
     text = CATALOGUE_FILE.read_text(encoding="utf-8")
@@ -110,3 +114,12 @@ def test_a_missing_query_file_is_named(tmp_path, monkeypatch):
     monkeypatch.setattr(catalogue_module, "QUERY_DIR", tmp_path)
     with pytest.raises(CatalogueError, match=re.escape("access_refusals: query file queries/kpi_access.sql is missing")):
         load_catalogue(CATALOGUE_FILE)
+
+
+def test_the_ledger_kpis_restart_their_limits_at_the_reform_waves():
+    from datetime import date
+
+    cat = load_catalogue()
+    waves = tuple(date(y, m, 1) for y, m in ((2025, 1), (2025, 4), (2025, 7), (2025, 10), (2026, 1)))
+    assert {k: cat[k].step_at for k in cat if cat[k].step_at} == {
+        "ledger_reduction": waves, "burden_hours": waves, "hours_saved": waves, "duplicate_fields": waves}

@@ -82,3 +82,24 @@ def test_composite_is_the_mean_of_pillar_means_over_rankable_scored_kpis():
     previous = comparison_composite(results, cat, "previous")
     assert previous["n"] == 2 and previous["enough"] is False
     assert previous["overall"] is None and previous["pillars"]["gov"] is None
+
+
+def test_a_kpis_step_at_restarts_its_control_limits(tmp_path):
+    from jianfu.metrics.catalogue import CATALOGUE_FILE
+
+    text = CATALOGUE_FILE.read_text(encoding="utf-8")
+    anchor = 'id = "case_volume"\n'
+    stepped = tmp_path / "catalogue.toml"
+    stepped.write_text(text.replace(anchor, anchor + "step_at = 2024-09-01\n", 1), encoding="utf-8")
+    cat = load_catalogue(stepped)
+    assert cat["case_volume"].step_at == (date(2024, 9, 1),)
+    # Jan–Aug 2024 around 11, Sep 2024–Apr 2025 around 21, and a partial May 2025 (the data ends on its 1st)
+    con = memory_warehouse(cases=monthly_cases([10, 12] * 4 + [20, 22] * 4 + [1]))
+    window = Filters(date(2025, 5, 1), date(2025, 5, 31))
+    plain = kpi_series(con, "case_volume", window, periods=17)
+    assert list(plain["signal_rule"]) == ["run_of_7"] * 16 + [""]  # one set of limits: the step reads as signals
+    series = kpi_series(con, "case_volume", window, periods=17, catalogue=cat)
+    assert list(series["mean"].round(6)) == [11.0] * 8 + [21.0] * 9
+    assert list(series["ucl"].round(6)) == [16.32] * 8 + [26.32] * 9
+    assert list(series["lcl"].round(6)) == [5.68] * 8 + [15.68] * 9
+    assert list(series["signal_rule"]) == [""] * 17

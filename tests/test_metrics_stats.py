@@ -77,3 +77,40 @@ def test_relative_weights_add_up_to_r_squared_and_equal_squared_correlations_for
     residual = y - design @ np.linalg.lstsq(design, y, rcond=None)[0]
     assert r_squared == pytest.approx(1 - residual @ residual / ((y - y.mean()) @ (y - y.mean())))
     assert raw == pytest.approx([np.corrcoef(a, y)[0, 1] ** 2, np.corrcoef(b, y)[0, 1] ** 2], abs=2e-3)
+
+
+def test_xmr_limits_restart_at_a_step():
+    # 8 months around 11, then the reform's intended step to around 21
+    values = [10, 12] * 4 + [20, 22] * 4
+    # One phase: mean 16, mean moving range (14 × 2 + 8) / 15 = 2.4, limits 16 ± 6.384: every point sits in a
+    # run of 8 on one side of the mean, so all 16 read as signals.
+    mean, ucl, lcl, rules = stats.xmr(values)
+    assert (mean, ucl, lcl) == (pytest.approx(16), pytest.approx(22.384), pytest.approx(9.616))
+    assert rules == ["run_of_7"] * 16
+    # Two phases: 11 ± 2.66 × 2 before the step, 21 ± 2.66 × 2 after it; no signal.
+    means, ucls, lcls, rules = stats.xmr_phases(values, [0] * 8 + [1] * 8)
+    assert means == [pytest.approx(11)] * 8 + [pytest.approx(21)] * 8
+    assert ucls == [pytest.approx(16.32)] * 8 + [pytest.approx(26.32)] * 8
+    assert lcls == [pytest.approx(5.68)] * 8 + [pytest.approx(15.68)] * 8
+    assert rules == [""] * 16
+
+
+def test_a_point_after_the_step_is_judged_by_the_new_limits_only():
+    # after the step: 20, 22, 20, 22, 40 → mean 24.8, moving range (2 + 2 + 2 + 18) / 4 = 6,
+    # ucl 24.8 + 15.96 = 40.76: 40 is inside; against the old phase's limits (ucl 16.32) it would be far out
+    values = [10, 12, 10, 12, 20, 22, 20, 22, 40]
+    means, ucls, _, rules = stats.xmr_phases(values, [0] * 4 + [1] * 5)
+    assert (means[-1], ucls[-1]) == (pytest.approx(24.8), pytest.approx(40.76))
+    assert rules == [""] * 9
+
+
+def test_float_rounding_is_no_signal():
+    # a stock that did not move, summed in a different order each month
+    values = [11118.35, 11118.35 + 1.8e-12, 11118.35 - 1.8e-12, 11118.35, 11118.35 + 1.8e-12] * 2
+    assert stats.xmr(values)[3] == [""] * 10
+
+
+def test_signal_size_is_in_xmr_sigmas():
+    assert stats.signal_size(14.0, 10.0, 13.0) == pytest.approx(4.0)  # σ̂ = (13 − 10) / 3 = 1
+    assert stats.signal_size(6.0, 10.0, 13.0) == pytest.approx(4.0)
+    assert stats.signal_size(6.0, 10.0, 10.0) == 0.0 and stats.signal_size(None, 10.0, 13.0) == 0.0

@@ -60,10 +60,12 @@ def _series(values, means, ucl, lcl, signals, suppressed=None) -> pd.DataFrame:
 
 def test_the_month_signal_is_read_from_the_report_month_only():
     frame = _series([0.9, 0.99, 0.95], [0.93] * 3, [0.98] * 3, [0.88] * 3, [False, True, False])
-    assert content._month_signal(frame, date(2026, 10, 1)) == ""
-    assert content._month_signal(frame, date(2026, 9, 1)) == "outside_limits"
+    assert content._month_signal(frame, date(2026, 10, 1)) == ("", 0.0)
+    # 0.99 is 0.06 above a mean of 0.93 whose upper limit is 0.05 (3σ̂) above it: 3.6σ̂
+    rule, size = content._month_signal(frame, date(2026, 9, 1))
+    assert (rule, round(size, 6)) == ("outside_limits", 3.6)
     hidden = _series([None, 0.99], [0.93] * 2, [0.98] * 2, [0.88] * 2, [False, True], [False, True])
-    assert content._month_signal(hidden, date(2026, 10, 1)) == ""
+    assert content._month_signal(hidden, date(2026, 10, 1)) == ("", 0.0)
 
 
 def test_facts_name_the_crossed_limit_and_the_run():
@@ -110,3 +112,67 @@ def test_every_literal_string_key_of_the_report_exists():
             used |= {prefix + key for key in re.findall(rf"""\b{helper}\(report, ["']([a-z0-9_.]+)["']""", text)}
     assert len(used) > 40
     assert sorted(k for k in used if not i18n.has(k)) == []
+
+
+def _report(lines, scores=(), improvements=(), problems=()):
+    from datetime import datetime
+
+    from jianfu.metrics import Filters
+
+    empty = pd.DataFrame()
+    return content.Report(
+        month=date(2026, 10, 1), filters=Filters(date(2026, 10, 1), date(2026, 10, 31)), lang="zh", community="横塘",
+        data_as_of=datetime(2026, 10, 31), generated_at=datetime(2026, 11, 2), catalogue=load_catalogue(),
+        scores=tuple(scores), kpis=tuple(lines), charts={},
+        grids=pd.DataFrame(columns=["grid_id", "name", "kpi_id", "value", "n", "suppressed"]), overdue=empty,
+        sources=empty, improvements=tuple(improvements), problems=tuple(problems))
+
+
+def _signal_line(kpi_id, rule, size):
+    return KpiLine(load_catalogue()[kpi_id], KpiResult(kpi_id, value=1.0, n=500), rule, f"{kpi_id} sentence", size)
+
+
+SIGNAL_LINES = [_signal_line("case_volume", "run_of_7", 2.5), _signal_line("on_time_rate", "outside_limits", 3.4),
+                _signal_line("cycle_time", "outside_limits", 7.0), _signal_line("backlog", "run_of_7", 1.2),
+                _signal_line("online_rate", "outside_limits", 4.1), _signal_line("return_rate", "run_of_7", 0.5),
+                _signal_line("reopen_rate", "", 0.0), _signal_line("immediate_rate", "outside_limits", 3.4)]
+
+
+def test_signals_come_largest_first_beyond_the_limits_before_runs():
+    report = _report(SIGNAL_LINES)
+    assert [line.kpi.id for line in report.signals] == [
+        "cycle_time", "online_rate", "on_time_rate", "immediate_rate", "case_volume", "backlog", "return_rate"]
+
+
+def test_the_report_lists_five_signals_and_links_to_the_rest():
+    from jianfu.report.html import _highlights
+
+    text = _highlights(_report(SIGNAL_LINES))
+    shown = [f"{k} sentence" for k in ("cycle_time", "online_rate", "on_time_rate", "immediate_rate", "case_volume")]
+    assert [text.index(s) for s in shown] == sorted(text.index(s) for s in shown)
+    assert "backlog sentence" not in text and "return_rate sentence" not in text
+    assert '<a href="#kpis">另有 2 项显著变化，见“全部指标”表。</a>' in text
+    assert "另有" not in _highlights(_report(SIGNAL_LINES[:3]))
+
+
+def test_the_summary_opens_the_report():
+    from jianfu.report.html import _summary
+
+    text = _summary(_report([], improvements=["网办率提高。"], problems=["响应率低于基线。", "满意率下降。"]))
+    assert text.startswith('<h2 id="summary">本月要点</h2><h3>进步</h3><ul class="sentences"><li>网办率提高。</li></ul>'
+                           '<h3>问题</h3><ul class="sentences"><li>响应率低于基线。</li><li>满意率下降。</li></ul>')
+    assert "本月没有明显进步的指标。" in _summary(_report([], problems=["x"]))
+
+
+def test_the_composite_change_is_in_score_points_with_its_definition():
+    from jianfu.report.html import _headline, _scores
+    from jianfu.ui.i18n import t
+
+    report = _report([], scores=[ScoreLine("overall", 1.19, 1.2, 1.1), ScoreLine("gov", 1.19, 1.22, None),
+                                 ScoreLine("resident", None, None, None), ScoreLine("micro", None, None, None),
+                                 ScoreLine("burden", 1.21, 1.21, 1.0)])
+    assert "较上月 -0.01" in _headline(report) and "较去年同期 +0.09" in _headline(report)
+    table = _scores(report)
+    assert t("common.composite_definition", "zh") in table
+    assert '<td class="num">-0.01</td>' in table and '<td class="num">-0.03</td>' in table
+    assert '<td class="num">+0.00</td>' in table and "%" not in table.split("<table>")[1].split("</table>")[0]

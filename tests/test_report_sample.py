@@ -6,6 +6,7 @@ The report is built once per module; the engine's values are computed here indep
 from __future__ import annotations
 
 import io
+import re
 import os
 import re
 import shutil
@@ -324,3 +325,33 @@ def test_the_xlsx_is_ready_for_excel_without_internal_columns(report_files):
     rate_rows = [r for r in trends.iter_rows(min_row=2) if r[0].value == "on_time_rate"]
     assert rate_rows and {r[t_header.index(_h("period_value"))].number_format for r in rate_rows
                           if isinstance(r[t_header.index(_h("period_value"))].value, float)} == {"0.0%"}
+
+
+def test_the_overview_and_the_report_write_the_composite_change_and_the_summary_alike(report_files,
+                                                                                     sample_warehouse):
+    """One string on both surfaces: the overview's composite delta and the report's; the same 本月要点."""
+    import streamlit as st
+
+    from apptest_pages import open_page
+    from jianfu.report.html import render_html
+
+    report = report_files[0]
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = open_page("overview", period="last_month")  # October 2026, the report's month
+    composite = at.metric[0]
+    assert composite.label == t("overview.composite", LANG)
+    overall = report.scores[0]
+    assert composite.value == fmt.score(overall.score)
+    assert composite.delta == fmt.score_change(overall.score, overall.previous)
+    assert re.fullmatch(r"[+-]\d\.\d\d", composite.delta)
+    html = render_html(report)
+    assert t("report.vs_previous", LANG, change=composite.delta) in html
+    assert t("common.composite_definition", LANG) in html
+    assert any(t("common.composite_definition", LANG) in c.value for c in at.caption)
+    page_text = "\n".join(m.value for m in at.markdown)
+    assert report.improvements and report.problems
+    for sentence in (*report.improvements, *report.problems):
+        assert f"- {sentence}" in page_text and f"<li>{sentence}</li>" in html
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +72,8 @@ class Kpi:
     dims: tuple[str, ...]
     reducer: str | None
     working_days: bool = False  # counts working days on the Chinese calendar (jianfu/calendar.py)
+    # Dates of the steps the reform is meant to cause (README.md): control limits restart at each one.
+    step_at: tuple[date, ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -118,6 +120,26 @@ def _check_input(kpi_id: str, spec: str, problems: list[str]) -> None:
     table, _, column = spec.partition(".")
     if table not in TABLES or column not in TABLES[table].column_names:
         problems.append(f"{kpi_id}: input {spec!r} is not a canonical table.column (jianfu/schema.py)")
+
+
+def _parse_steps(kpi_id: str, raw, problems: list[str]) -> tuple[date, ...]:
+    """`step_at` is a date or a list of dates (TOML dates or "YYYY-MM-DD"), each once."""
+    if raw is None:
+        return ()
+    steps = []
+    for item in raw if isinstance(raw, list) else [raw]:
+        if isinstance(item, str):
+            try:
+                item = date.fromisoformat(item)
+            except ValueError:
+                pass
+        if not isinstance(item, date) or isinstance(item, datetime):
+            problems.append(f"{kpi_id}: step_at {item!r} is not a date (write \"YYYY-MM-DD\")")
+            continue
+        steps.append(item)
+    if len(set(steps)) != len(steps):
+        problems.append(f"{kpi_id}: step_at lists a date twice")
+    return tuple(sorted(set(steps)))
 
 
 def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi | None:
@@ -168,6 +190,7 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
         target=target_value, target_source=source, inputs=tuple(raw.get("inputs", ())),
         query=query_path, query_name=query_name or None, dims=dims, reducer=reducer,
         working_days=raw.get("working_days", False) is True,
+        step_at=_parse_steps(kpi_id, raw.get("step_at"), problems),
     )
 
 

@@ -54,7 +54,8 @@ def _plottable(cat: Catalogue, kpi_id: str):
 def kpi_series(con, kpi_id: str, filters, grain: str = "month", periods: int = 24,
                *, catalogue: Catalogue | None = None, facts: WarehouseFacts | None = None) -> pd.DataFrame:
     """The KPI per period for the `periods` periods ending with the one containing filters.end, with XmR
-    limits (mean ± 2.66 × mean moving range) and signals. Suppressed (n < 10) and partial periods (reaching
+    limits (mean ± 2.66 × mean moving range; restarting at each of the KPI's `step_at` dates) and signals.
+    Suppressed (n < 10) and partial periods (reaching
     past the end of the data or starting before its beginning) are shown but left out of the limits. A KPI with
     missing inputs gives an empty frame."""
     return kpi_series_many(con, [kpi_id], filters, grain, periods, catalogue=catalogue, facts=facts)[kpi_id]
@@ -91,8 +92,10 @@ def _series_frame(kpi, evaluation, chosen: list[Period], partial: list[bool], in
                      "denominator": est.denominator, "n": est.n, "suppressed": suppressed, "partial": is_partial})
     frame = pd.DataFrame(rows)
     usable = [None if r["partial"] else r["value"] for r in rows]
-    mean, ucl, lcl, rules = stats.xmr(usable)
-    frame["mean"], frame["ucl"], frame["lcl"] = mean, ucl, lcl
+    # A period starting on or after a step of the KPI's `step_at` belongs to the phase that step opens.
+    phase_of = [sum(step <= period.start for step in kpi.step_at) for period in chosen]
+    mean, ucl, lcl, rules = stats.xmr_phases(usable, phase_of)
+    frame["mean"], frame["ucl"], frame["lcl"] = (pd.Series(x, dtype=float) for x in (mean, ucl, lcl))
     frame["signal_rule"] = rules
     frame["signal"] = frame["signal_rule"] != ""
     return frame[SERIES_COLUMNS]

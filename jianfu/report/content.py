@@ -19,16 +19,19 @@ import pandas as pd
 
 from jianfu.metrics import (Catalogue, FilterError, Filters, Kpi, KpiResult, comparison_composite,
                             composite_scores, compute_by, compute_kpis, data_as_of, kpi_series, load_catalogue)
+from jianfu.metrics.series import compute_by_many
+from jianfu.metrics.stats import signal_size
 from jianfu.metrics.filters import month_end
 from jianfu.metrics.results import PILLAR_ORDER
 from jianfu.metrics.sql import run_query
-from jianfu.report import sentences
-from jianfu.ui.i18n import t
+from jianfu.report import sentences, summary
+from jianfu.ui.i18n import code_label, t
 
 # The figures on the key-figures strip after the composite score (a test finds them in the PDF's text).
 HEADLINE_KPIS = ("on_time_rate", "satisfaction_rate", "good_rating_rate", "hours_saved", "ledger_reduction")
 GRID_KPIS = ("case_volume", "on_time_rate", "good_rating_rate", "satisfaction_rate", "bad_per_1000")
 SERIES_MONTHS = 24  # the control charts' window, as on the pages
+SIGNALS_SHOWN = 5  # significant changes listed; the rest are counted and found in the full table
 # Kinds that are not one number per month (no series, no sentence).
 NOT_A_NUMBER = ("composite", "drivers")
 
@@ -61,6 +64,7 @@ class KpiLine:
     result: KpiResult
     signal_rule: str  # the control-chart rule the month breaks ("" when none)
     sentence: str
+    signal_size: float = 0.0  # how far the month is from its mean in σ̂ (stats.signal_size): the signal's impact
 
     @property
     def suppressed(self) -> bool:
@@ -100,6 +104,8 @@ class Report:
     grids: pd.DataFrame  # one row per grid × GRID_KPIS: compute_by columns plus grid name
     overdue: pd.DataFrame  # the overdue 差评 list (no personal data)
     sources: pd.DataFrame  # the imports behind the data
+    improvements: tuple[str, ...] = ()  # 本月要点 (summary.py), the same sentences as the overview's
+    problems: tuple[str, ...] = ()
 
     @property
     def partial(self) -> bool:
@@ -107,7 +113,10 @@ class Report:
 
     @property
     def signals(self) -> list[KpiLine]:
-        return [line for line in self.kpis if line.signal]
+        """Every KPI the control chart flags this month, largest impact first (beyond the limits before a run
+        of 7, then by distance from the mean in σ̂; ties in catalogue order)."""
+        flagged = [line for line in self.kpis if line.signal]
+        return sorted(flagged, key=lambda line: (line.signal_rule != "outside_limits", -line.signal_size))
 
     @property
     def off_target(self) -> list[KpiLine]:
@@ -137,11 +146,31 @@ def _series_by_kpi(con, filters: Filters, kpi_ids: list[str]) -> dict[str, pd.Da
         return dict(zip(kpi_ids, frames))
 
 
-def _month_signal(series: pd.DataFrame, month: date) -> str:
+def _month_signal(series: pd.DataFrame, month: date) -> tuple[str, float]:
+    """(rule, size in σ̂) of the month's control-chart signal; ("", 0.0) when it has none."""
     row = series[series["period_start"] == month]
     if row.empty or bool(row["suppressed"].iloc[0]) or not bool(row["signal"].iloc[0]):
-        return ""
-    return str(row["signal_rule"].iloc[0])
+        return "", 0.0
+    point = row.iloc[0]
+    size = signal_size(*(None if pd.isna(point[c]) else float(point[c]) for c in ("value", "mean", "ucl")))
+    return str(point["signal_rule"]), size
+
+
+def _summary(con, filters: Filters, cat: Catalogue, results: dict, grid_rows: pd.DataFrame,
+             lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """本月要点: the summary's picks split by grid and team (one compute_by per split) and written out."""
+    improved, problems = summary.pick(results, cat)
+    picked = [p.kpi_id for p in improved + problems]
+    breakdowns: dict[str, dict] = {kpi_id: {} for kpi_id in picked}
+    for split in summary.SPLITS:
+        ids = [k for k in picked if split in summary.splits_for(cat[k])]
+        for kpi_id, frame in (compute_by_many(con, ids, filters, split, catalogue=cat) if ids else {}).items():
+            breakdowns[kpi_id][split] = frame
+    teams = {code for parts in breakdowns.values() if "team" in parts for code in parts["team"]["group"]}
+    names = {"grid_id": dict(zip(grid_rows["grid_id"], grid_rows["name"])),
+             "team": {code: code_label("team", code, lang) for code in teams}}
+    ups, downs = summary.summary(results, cat, breakdowns, names, lang)
+    return tuple(ups), tuple(downs)
 
 
 def _facts(kpi: Kpi, result: KpiResult, series: pd.DataFrame | None, month: date, lang: str) -> sentences.Facts:
@@ -230,13 +259,15 @@ def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
     lines = []
     for kpi_id in numbers:
         kpi, result, series = cat[kpi_id], results[kpi_id], monthly.get(kpi_id)
-        signal = _month_signal(series, first_day) if series is not None else ""
+        signal, size = _month_signal(series, first_day) if series is not None else ("", 0.0)
         lines.append(KpiLine(kpi, result, signal,
-                             sentences.sentence(_facts(kpi, result, series, first_day, lang), lang)))
+                             sentences.sentence(_facts(kpi, result, series, first_day, lang), lang), size))
     grid_rows = run_query(con, "report_grids", {"grids": list(filters.grids)})
+    improvements, problems = _summary(con, filters, cat, results, grid_rows, lang)
     overdue = run_query(con, "page_satisfaction_overdue_bad_ratings", filters.to_params())
     return Report(
         month=first_day, filters=filters, lang=lang, community=_community(grid_rows, lang), data_as_of=as_of,
         generated_at=datetime.now().replace(microsecond=0), catalogue=cat,
         scores=_score_lines(results, cat), kpis=tuple(lines),
-        charts=_chart_series(con, filters, cat, results, monthly), grids=_grid_table(con, filters, grid_rows, cat), overdue=overdue, sources=_imports(con))
+        charts=_chart_series(con, filters, cat, results, monthly), grids=_grid_table(con, filters, grid_rows, cat),
+        overdue=overdue, sources=_imports(con), improvements=improvements, problems=problems)

@@ -13,7 +13,8 @@ from string import Template
 import pandas as pd
 from plotly.offline import get_plotlyjs
 
-from jianfu.report.content import CHARTS, HEADLINE_KPIS, KpiLine, Report
+from jianfu import settings
+from jianfu.report.content import CHARTS, HEADLINE_KPIS, SIGNALS_SHOWN, KpiLine, Report
 from jianfu.report.figures import figures_json
 from jianfu.schema import TABLES
 from jianfu.ui import format as fmt
@@ -48,7 +49,7 @@ def _label(report: Report, key: str, **fmt_args) -> str:
 
 def _heading(report: Report, section: str, page_break: bool = False) -> str:
     css = ' class="page-break"' if page_break else ""
-    return f"<h2{css}>{_e(_label(report, f'section.{section}'))}</h2>"
+    return f'<h2 id="{section}"{css}>{_e(_label(report, f"section.{section}"))}</h2>'
 
 
 def _note(report: Report, key: str, **fmt_args) -> str:
@@ -90,6 +91,24 @@ def _change_text(report: Report, current, reference, unit: str, key: str) -> str
     return _label(report, key, change=change) if change is not None else ""
 
 
+def _score_change_text(report: Report, current, reference, key: str) -> str:
+    change = fmt.score_change(current, reference)
+    return _label(report, key, change=change) if change is not None else ""
+
+
+def _summary(report: Report) -> str:
+    """本月要点: three improvements and three problems (summary.py), the overview's sentences, on the first page
+    under the cover block: what a director reads before the meeting."""
+    parts = [_heading(report, "summary")]
+    for key, lines, empty in (("improvements", report.improvements, "none_improved"),
+                              ("problems", report.problems, "none_problem")):
+        parts.append(f"<h3>{_e(_label(report, f'summary.{key}'))}</h3>")
+        parts.append('<ul class="sentences">' + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+                     if lines else _note(report, f"summary.{empty}"))
+    parts.append(_note(report, "summary.note", n=settings.get("rank_below_n")))
+    return "".join(parts)
+
+
 def _card(label: str, value: str, changes: list[str]) -> str:
     lines = "".join(f'<div class="change">{_e(c)}</div>' for c in changes if c)
     return f'<div class="card"><div class="label">{_e(label)}</div><div class="value">{_e(value)}</div>{lines}</div>'
@@ -100,8 +119,8 @@ def _headline(report: Report) -> str:
     overall = report.scores[0]
     score_text = fmt.score(overall.score) if overall.score is not None else t("kpi.not_enough_to_score", report.lang)
     cards.append(_card(report.catalogue["city_score"].label(report.lang), score_text,
-                       [_change_text(report, overall.score, overall.previous, "score", "vs_previous"),
-                        _change_text(report, overall.score, overall.last_year, "score", "vs_last_year")]))
+                       [_score_change_text(report, overall.score, overall.previous, "vs_previous"),
+                        _score_change_text(report, overall.score, overall.last_year, "vs_last_year")]))
     for kpi_id in HEADLINE_KPIS:
         line = next((x for x in report.kpis if x.kpi.id == kpi_id), None)
         if line is None:
@@ -111,7 +130,7 @@ def _headline(report: Report) -> str:
             _change_text(report, r.value, r.previous, unit, "vs_previous"),
             _change_text(report, r.value, r.last_year, unit, "vs_last_year")]
         cards.append(_card(line.kpi.label(report.lang), _value(line, r.value, report.lang), changes))
-    return _heading(report, "headline") + f'<div class="cards">{"".join(cards)}</div>'
+    return _heading(report, "headline", page_break=True) + f'<div class="cards">{"".join(cards)}</div>'
 
 
 def _scores(report: Report) -> str:
@@ -123,9 +142,11 @@ def _scores(report: Report) -> str:
     for s in report.scores:
         name = _label(report, "scores.overall") if s.key == "overall" else code_label("pillar", s.key, lang)
         rows.append(("pillar" if s.key == "overall" else "", [
-            name, fmt.score(s.score), fmt.score(s.previous), fmt.change(s.score, s.previous, "score") or fmt.DASH,
-            fmt.score(s.last_year), fmt.change(s.score, s.last_year, "score") or fmt.DASH]))
-    return _heading(report, "scores") + _table(headers, rows) + _note(report, "scores.note")
+            name, fmt.score(s.score), fmt.score(s.previous), fmt.score_change(s.score, s.previous) or fmt.DASH,
+            fmt.score(s.last_year), fmt.score_change(s.score, s.last_year) or fmt.DASH]))
+    definition = f'<p class="definition">{_e(t("common.composite_definition", lang))}</p>'
+    return (_heading(report, "scores") + definition + _table(headers, rows) + _note(report, "scores.note")
+            + _note(report, "scores.change_note"))
 
 
 def _sentence_list(report: Report, lines: list[KpiLine], empty_key: str) -> str:
@@ -135,9 +156,13 @@ def _sentence_list(report: Report, lines: list[KpiLine], empty_key: str) -> str:
 
 
 def _highlights(report: Report) -> str:
+    signals = report.signals
+    more = len(signals) - SIGNALS_SHOWN
+    more_note = (f'<p class="note"><a href="#kpis">{_e(_label(report, "signals.more", n=more))}</a></p>'
+                 if more > 0 else "")
     return (_heading(report, "highlights")
             + f"<h3>{_e(_label(report, 'section.signals'))}</h3>" + _note(report, "signals.note")
-            + _sentence_list(report, report.signals, "signals.none")
+            + _sentence_list(report, signals[:SIGNALS_SHOWN], "signals.none") + more_note
             + f"<h3>{_e(_label(report, 'section.off_target'))}</h3>"
             + _sentence_list(report, report.off_target, "off_target.none"))
 
@@ -261,7 +286,7 @@ def _sources(report: Report) -> str:
 
 def render_html(report: Report) -> str:
     figures = figures_json(report)
-    body = "".join([_cover(report), _headline(report), _scores(report), _highlights(report),
+    body = "".join([_cover(report), _summary(report), _headline(report), _scores(report), _highlights(report),
                     _charts(report, figures), _kpi_table(report), _overdue(report), _grid_table(report),
                     _definitions(report), _sources(report)])
     figures_js = "[" + ",".join(f'{{"id": {json.dumps(dom_id)}, "figure": {fig}}}' for _, dom_id, fig in figures) + "]"

@@ -44,7 +44,7 @@ def off_target(value, target, direction: str) -> bool:
     return value < target if direction == "up" else value > target
 
 
-def _change_clause(facts: Facts, lang: str) -> str:
+def change_clause(facts: Facts, lang: str) -> str:
     if _missing(facts.previous):
         return t("report.sentence.no_previous", lang)
     diff = float(facts.value) - float(facts.previous)
@@ -89,7 +89,7 @@ def sentence(facts: Facts, lang: str) -> str:
         return t("report.sentence.no_value", lang, label=facts.label)
     clauses = [t("report.sentence.value", lang, label=facts.label,
                  value=fmt.value(facts.value, facts.unit, lang=lang)),
-               _change_clause(facts, lang), _pattern_clause(facts, lang), _target_clause(facts, lang)]
+               change_clause(facts, lang), _pattern_clause(facts, lang), _target_clause(facts, lang)]
     text = t("report.sentence.joiner", lang).join(c for c in clauses if c)
     return text + t("report.sentence.end", lang)
 

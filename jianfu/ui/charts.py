@@ -19,9 +19,31 @@ def _layout(fig: go.Figure, title: str | None, height: int, **extra) -> go.Figur
     return fig
 
 
-def show(fig: go.Figure, key: str) -> None:
-    """Render a figure full width with the Streamlit theme (keys are page-prefixed like every widget key)."""
+RATE_FORMAT = ".0%"
+
+
+def show(fig: go.Figure, key: str, selectable: bool = False):
+    """Render a figure full width with the Streamlit theme (keys are page-prefixed like every widget key). A
+    `selectable` chart reruns the page on a click and returns the selection event (drill_view.bar_rows)."""
+    if selectable:
+        return st.plotly_chart(fig, key=key, theme="streamlit", config={"displaylogo": False}, on_select="rerun",
+                               selection_mode="points")
     st.plotly_chart(fig, key=key, theme="streamlit", config={"displaylogo": False})
+    return None
+
+
+def single_bar(frame: pd.DataFrame, x: str, color: str | None = None) -> bool:
+    """True when a bar chart would hold one bar only: the page shows the number instead (st.metric)."""
+    return frame[x].nunique() <= 1 and (color is None or frame[color].nunique() <= 1)
+
+
+def _rate_range(values: list[pd.Series]) -> list[float]:
+    """A rate axis that never passes 100% (or 0%): the data's span with a little room, clipped to [0, 1]."""
+    numbers = pd.concat([pd.to_numeric(v, errors="coerce") for v in values]).dropna()
+    if numbers.empty:
+        return [0.0, 1.0]
+    pad = max((numbers.max() - numbers.min()) * 0.1, 0.01)
+    return [max(0.0, float(numbers.min()) - pad), min(1.0, float(numbers.max()) + pad)]
 
 
 def control_chart(series: pd.DataFrame, title: str, value_label: str, tickformat: str | None = None,
@@ -42,6 +64,8 @@ def control_chart(series: pd.DataFrame, title: str, value_label: str, tickformat
                             marker=dict(color=palette.bad(), size=11, symbol="circle-open", line=dict(width=2)))
     fig.update_xaxes(tickformat="%Y-%m")
     fig.update_yaxes(tickformat=tickformat)
+    if tickformat and tickformat.endswith("%"):
+        fig.update_yaxes(range=_rate_range([series[c] for c in ("value", "mean", "ucl", "lcl") if c in series]))
     return _layout(fig, title, height)
 
 
@@ -93,25 +117,41 @@ def funnel_plot(frame: pd.DataFrame, title: str, x_label: str, y_label: str, tic
                     marker=dict(size=10, color=[palette.bad() if o else palette.primary() for o in outside]))
     fig.update_xaxes(title_text=x_label)
     fig.update_yaxes(title_text=y_label, tickformat=tickformat)
+    if tickformat and tickformat.endswith("%"):
+        fig.update_yaxes(range=_rate_range([ordered[c] for c in ("value", "lo998", "hi998")]))
     return _layout(fig, title, height)
 
 
 def bars(frame: pd.DataFrame, x: str, y: str, title: str, color: str | None = None, y_label: str | None = None,
-         tickformat: str | None = None, horizontal: bool = False, stacked: bool = True,
-         height: int = 340) -> go.Figure:
-    """Bars by category, optionally split by `color` (stacked or grouped)."""
+         tickformat: str | None = None, horizontal: bool = False, stacked: bool = True, height: int | None = None,
+         rate: bool = False, sort: bool = False, drill: list[str] | None = None) -> go.Figure:
+    """Bars by category, optionally split by `color` (stacked or grouped). Categories are sorted by their total,
+    largest first (top of a horizontal chart), when `sort` (never for ordered bands such as ages or months).
+    A `rate` axis runs from 0 to 100%. `drill` names the columns (kpi_id, split, group code) each bar carries as customdata,
+    so a click can open its rows (drill_view.bar_rows). A horizontal chart grows with its categories and keeps
+    its labels whole (automargin)."""
     fig = go.Figure()
     colours = palette.categorical()
+    categories = list(dict.fromkeys(frame[x]))
+    if sort:
+        totals = frame.groupby(x, sort=False)[y].sum()
+        categories = sorted(categories, key=lambda c: -float(totals.get(c, 0) or 0))
     groups = [(None, frame)] if color is None else list(frame.groupby(color, sort=False))
     for i, (name, part) in enumerate(groups):
         xs, ys = (part[y], part[x]) if horizontal else (part[x], part[y])
         fig.add_bar(x=xs, y=ys, name=str(name) if name is not None else y_label or y,
-                    orientation="h" if horizontal else "v", marker_color=colours[i % len(colours)])
+                    orientation="h" if horizontal else "v", marker_color=colours[i % len(colours)],
+                    customdata=part[drill].to_numpy() if drill else None)
     value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
-    value_axis(title_text=y_label, tickformat=tickformat)
-    (fig.update_yaxes if horizontal else fig.update_xaxes)(type="category")
+    value_axis(title_text=y_label, tickformat=RATE_FORMAT if rate and not tickformat else tickformat)
+    if rate:
+        value_axis(range=[0, 1])
+    category_axis = fig.update_yaxes if horizontal else fig.update_xaxes
+    category_axis(type="category", categoryorder="array", categoryarray=[str(c) for c in categories],
+                  automargin=True)
     if horizontal:
         fig.update_yaxes(autorange="reversed")
+    height = height or (max(240, 90 + 28 * len(categories)) if horizontal else 340)
     return _layout(fig, title, height, barmode="stack" if stacked else "group", showlegend=color is not None)
 
 

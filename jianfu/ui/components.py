@@ -8,12 +8,39 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from jianfu.ui import data, format, routing
+from jianfu.ui import charts, data, drill_view, format, routing
 from jianfu.ui.i18n import code_label, current_lang, t
 
 PRINT_PARAM = "print"
 SPARKLINE_MONTHS = 12
 FLAG_COLOURS = {"partial_period": "blue", "workdays_unknown": "orange"}  # the other flags are gray
+CARDS_KEY = "kpi_cards"  # containers of cards carry a key starting with this (CSS class st-key-kpi_cards…)
+# On a phone Streamlit stacks columns one per row; cards read better two per row (and the overview stays short).
+_PHONE_CSS = """<style>
+@media (max-width: 640px) {
+  [class*="st-key-kpi_cards"] [data-testid="stHorizontalBlock"] { flex-flow: row wrap !important;
+    gap: 0.5rem !important; }
+  [class*="st-key-kpi_cards"] [data-testid="stColumn"] { flex: 0 0 calc(50% - 0.25rem) !important;
+    width: calc(50% - 0.25rem) !important; min-width: 0 !important; }
+  [class*="st-key-kpi_cards"] [data-testid="stMetricValue"] { font-size: 1.4rem; }
+  [class*="st-key-kpi_cards"] [data-testid="stColumn"] [data-testid="stVerticalBlock"] { gap: 0.3rem; }
+  [class*="st-key-kpi_cards"] [data-testid="stLayoutWrapper"] > [data-testid="stVerticalBlock"] { padding: 0.5rem; }
+  /* the sparkline and the n / last-year line wait for a wider screen: the cards fit in about three screens */
+  [class*="st-key-kpi_cards"] [data-testid="stMetricChart"],
+  [class*="st-key-kpi_cards"] [data-testid="stElementContainer"]:has([data-testid="stCaptionContainer"])
+    :not(:has([data-testid="stMetric"])) { display: none; }
+}
+</style>"""
+
+
+def phone_layout() -> None:
+    """The CSS that puts cards two per row on a narrow screen (once per run; it only styles keyed card rows)."""
+    st.html(_PHONE_CSS)
+
+
+def cards_container(name: str):
+    """A container whose card columns go two per row on a phone (see _PHONE_CSS)."""
+    return st.container(key=f"{CARDS_KEY}_{name}")
 
 
 def print_mode() -> bool:
@@ -61,10 +88,11 @@ def latest_note(filters) -> None:
     st.caption(t("common.latest_period", start=format.day(filters.start), end=format.day(filters.end)))
 
 
-def kpi_card(kpi, result, series: pd.DataFrame | None = None, shown_filters=None) -> None:
+def kpi_card(kpi, result, series: pd.DataFrame | None = None, filters=None, shown_filters=None) -> None:
     """One KPI: value (or n<10), n, change vs the previous period and last year, sparkline, target status and
     the control-chart signal of the latest period. `series` is `data.series(kpi.id, filters)`; `shown_filters`
-    the window the result is for when it is not the chosen one (data.section_filters), labelled on the card."""
+    the window the result is for when it is not the chosen one (data.section_filters), labelled on the card.
+    With `filters`, a drillable KPI's card has a button that opens its rows (drill_view)."""
     lang = current_lang()
     with st.container(border=True):
         if shown_filters is not None:
@@ -90,6 +118,9 @@ def kpi_card(kpi, result, series: pd.DataFrame | None = None, shown_filters=None
             details.append(t("kpi.vs_last_year", change=year_change))
         st.caption(" · ".join(details))
         _status_badges(kpi, result, series)
+        if filters is not None and not suppressed and drill_view.can_drill(kpi.id) and not print_mode():
+            if st.button(t("drill.open"), key=f"card_rows_{kpi.id}", icon=":material/table_rows:", type="tertiary"):
+                drill_view.rows_dialog(kpi.id, filters)
 
 
 def _status_badges(kpi, result, series) -> None:
@@ -115,7 +146,7 @@ def _status_badges(kpi, result, series) -> None:
 
 
 def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.DataFrame] | None = None,
-             results: dict | None = None) -> dict:
+             results: dict | None = None, name: str = "page") -> dict:
     """Cards for the KPIs in `ids` that the catalogue knows, `columns` per row, each with a 12-month sparkline
     and control-chart signal. `series` and `results` may hold the sparklines and the engine's results already
     (the overview fetches every card's in one batch). Returns the engine's results for the page to reuse."""
@@ -125,21 +156,43 @@ def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.Dat
         results = data.kpis(filters, ids)
     if series is None:
         series = data.series_many(ids, filters, periods=SPARKLINE_MONTHS)
-    for start in range(0, len(ids), columns):
-        for column, kpi_id in zip(st.columns(columns), ids[start:start + columns]):
-            with column:
-                result, shown = results[kpi_id], None
-                if "suppressed" in result.flags and "missing_input" not in result.flags:
-                    latest, fell_back = data.section_filters(kpi_id, filters)  # never an empty card
-                    if fell_back:
-                        result, shown = data.kpis(latest, [kpi_id])[kpi_id], latest
-                kpi_card(catalogue[kpi_id], result, series[kpi_id], shown_filters=shown)
+    phone_layout()
+    with cards_container(name):
+        for start in range(0, len(ids), columns):
+            for column, kpi_id in zip(st.columns(columns), ids[start:start + columns]):
+                with column:
+                    result, shown = results[kpi_id], None
+                    if "suppressed" in result.flags and "missing_input" not in result.flags:
+                        latest, fell_back = data.section_filters(kpi_id, filters)  # never an empty card
+                        if fell_back:
+                            result, shown = data.kpis(latest, [kpi_id])[kpi_id], latest
+                    kpi_card(catalogue[kpi_id], result, series[kpi_id], shown or filters, shown_filters=shown)
     return results
+
+
+def bar_chart(frame: pd.DataFrame, x: str, y: str, title: str, key: str, *, unit: str | None = None,
+              filters=None, **bars) -> None:
+    """A bar chart, or the number itself when it would be a single bar (st.metric). When the frame carries
+    kpi_id, split and group_code columns (`breakdown`, or a page frame given them) and `filters` are passed, a
+    click on a bar shows that bar's rows under the chart (drill_view.bar_rows) with the page's filters."""
+    if charts.single_bar(frame, x, bars.get("color")):
+        with st.container(border=True):
+            label = f"{title} · {frame[x].iloc[0]}" if not frame.empty else title
+            st.metric(label, format.value(frame[y].iloc[0] if not frame.empty else None, unit))
+        return
+    drill = ["kpi_id", "split", "group_code"]
+    drillable = filters is not None and all(c in frame for c in drill) and not print_mode()
+    figure = charts.bars(frame, x, y, title, drill=drill if drillable else None, **bars)
+    event = charts.show(figure, key=key, selectable=drillable)
+    if drillable:
+        names = dict(zip(zip(frame["split"], frame["group_code"]), frame[x]))
+        drill_view.bar_rows(event, filters, key=key, group_label=lambda split, code: names.get((split, code), code))
 
 
 def breakdown(ids: list[str], filters, by: str) -> pd.DataFrame:
     """The KPIs in `ids` split by `by` (the engine's `compute_by`), stacked long for a grouped bar chart:
-    group (labelled), kpi (label), kpi_id, value, n. Suppressed groups are left out (their value is hidden).
+    group (labelled), kpi (label), kpi_id, value, n, split (`by`) and group_code (for drill_view). Suppressed
+    groups are left out (their value is hidden).
     All the KPIs come from one evaluation, so a page asks for everything it splits by `by` in one call."""
     catalogue = data.catalogue()
     lang = current_lang()
@@ -150,9 +203,10 @@ def breakdown(ids: list[str], filters, by: str) -> pd.DataFrame:
         frame = frames[kpi_id]
         frame = frame[~frame["suppressed"].astype(bool) & frame["value"].notna()]
         parts.append(pd.DataFrame({"group": frame["group"], "kpi": catalogue[kpi_id].label(lang), "kpi_id": kpi_id,
-                                   "value": frame["value"], "n": frame["n"]}))
+                                   "value": frame["value"], "n": frame["n"], "split": by,
+                                   "group_code": frame["group"].astype(str)}))
     if not parts:
-        return pd.DataFrame(columns=["group", "kpi", "kpi_id", "value", "n"])
+        return pd.DataFrame(columns=["group", "kpi", "kpi_id", "value", "n", "split", "group_code"])
     long = pd.concat(parts, ignore_index=True)
     kind = {"grid_id": None, "team": "team", "service_line": "service_line", "channel": "channel"}.get(by)
     if by == "grid_id":

@@ -3,7 +3,8 @@
 Conventions
 - Proportions are stored as fractions (0.953) and shown as percentages ("95.3%").
 - Counts: zh groups by 万/亿 from 10,000 up ("1.3万", "2.1亿"); en uses thousands separators, then "1.2 M".
-- A change of a proportion is shown in percentage points; a change of anything else as a relative change.
+- A change of a proportion is shown in percentage points; a change of anything else as a relative change,
+  except a composite score's, which is in score points ("-0.01", `score_change`), on every page and the report.
 - A value backed by fewer than `suppress_below_n` observations is never shown: it reads "n<10".
 """
 from __future__ import annotations
@@ -103,6 +104,14 @@ def yuan(x, lang: str | None = None) -> str:
 def score(x) -> str:
     """A CityScore-style score (actual/target, capped): 0.93."""
     return DASH if _missing(x) else f"{float(x):.2f}"
+
+
+def score_change(current, previous) -> str | None:
+    """The change of a composite or pillar score, in score points with the score's two decimals: "-0.01". The
+    overview and the report both write it with this one function. None when there is nothing to compare."""
+    if _missing(current) or _missing(previous):
+        return None
+    return f"{round(float(current) - float(previous), 2) + 0.0:+.2f}"
 
 
 def day(d, lang: str | None = None) -> str:

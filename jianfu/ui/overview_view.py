@@ -1,4 +1,5 @@
-"""The overview page's pieces: the composite row, KPI cards by pillar, top and bottom KPIs, the print link."""
+"""The overview page's pieces: the 本月要点 summary, the composite row, KPI cards by pillar, the signals by impact,
+best and worst KPIs, the print link."""
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -6,8 +7,12 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from jianfu.metrics import ranking
+from jianfu.report import summary
 from jianfu.ui import charts, components, data, format
 from jianfu.ui.i18n import code_label, current_lang, t
+
+SIGNALS_SHOWN = 3  # signals listed before the "more" expander
 
 PILLARS = ("gov", "resident", "micro", "burden")
 # The headline KPIs a leadership meeting reads, per pillar; every KPI is on its own page and in the catalogue.
@@ -19,38 +24,60 @@ HEADLINE = {
 }
 
 
+def summary_box(filters, results: dict) -> None:
+    """本月要点: three improvements and three problems in sentences (jianfu/report/summary.py, as in the report),
+    naming the grid or team that stands out."""
+    catalogue = data.catalogue()
+    lang = current_lang()
+    improved, problems = summary.pick(results, catalogue)
+    picked = [p.kpi_id for p in improved + problems]
+    breakdowns: dict[str, dict] = {kpi_id: {} for kpi_id in picked}
+    for split in summary.SPLITS:
+        ids = [k for k in picked if split in summary.splits_for(catalogue[k])]
+        for kpi_id, frame in (data.by_many(ids, filters, by=split) if ids else {}).items():
+            breakdowns[kpi_id][split] = frame
+    teams = {code for parts in breakdowns.values() if "team" in parts for code in parts["team"]["group"]}
+    names = {"grid_id": data.filter_options().grids, "team": {code: code_label("team", code) for code in teams}}
+    ups, downs = summary.summary(results, catalogue, breakdowns, names, lang)
+    with st.container(border=True, key="overview_summary"):
+        st.subheader(t("report.section.summary"))
+        left, right = st.columns(2)
+        for column, key, lines, empty in ((left, "improvements", ups, "none_improved"),
+                                          (right, "problems", downs, "none_problem")):
+            with column:
+                st.markdown(f"**{t(f'report.summary.{key}')}**")
+                st.markdown("\n".join(f"- {line}" for line in lines) if lines else t(f"report.summary.{empty}"))
+        st.caption(t("report.summary.note", n=format.rank_below_n()))
+
+
 def composite_row(composite: dict) -> None:
-    """The composite score and the four pillar scores, each with its change vs the previous window."""
-    columns = st.columns(1 + len(PILLARS))
-    with columns[0], st.container(border=True):
-        if not composite.get("enough", True):  # a number from one or two KPIs would read as a verdict
-            st.metric(t("overview.composite"), format.DASH, help=t(
-                "kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())))
-            st.caption(t("kpi.not_enough_to_score"))  # a metric value this long would be cut off
-        else:
-            change = _score_change(composite["value"], composite["previous"])
-            st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
-                      delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
-                      help=t("overview.composite_help"))
-    for column, pillar in zip(columns[1:], PILLARS):
-        value = composite["pillars"].get(pillar)
-        with column, st.container(border=True):
-            wanted = value is None and composite.get("enough", True)
-            latest = data.latest_pillar(pillar, composite["filters"]) if wanted else None
-            if latest is not None:  # too few scored KPIs in the window: the latest quarter that has them
-                st.metric(code_label("pillar", pillar), format.score(latest[0]))
-                components.latest_note(latest[1])
-                continue
-            change = _score_change(value, composite["pillars_previous"].get(pillar))
-            st.metric(code_label("pillar", pillar), format.score(value), delta=change,
-                      delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"))
-    st.caption(t("overview.composite_caption", n=composite["n"]))
-
-
-def _score_change(value, previous) -> str | None:
-    if value is None or previous is None:
-        return None
-    return f"{round(value - previous, 2) + 0.0:+.2f}"
+    """The composite score and the four pillar scores, each with its change vs the previous window (in score
+    points, `format.score_change`, as in the report), and what the composite means in plain words."""
+    with components.cards_container("composite"):
+        columns = st.columns(1 + len(PILLARS))
+        with columns[0], st.container(border=True):
+            if not composite.get("enough", True):  # a number from one or two KPIs would read as a verdict
+                st.metric(t("overview.composite"), format.DASH, help=t(
+                    "kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())))
+                st.caption(t("kpi.not_enough_to_score"))  # a metric value this long would be cut off
+            else:
+                change = format.score_change(composite["value"], composite["previous"])
+                st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
+                          delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
+                          help=t("overview.composite_help"))
+        for column, pillar in zip(columns[1:], PILLARS):
+            value = composite["pillars"].get(pillar)
+            with column, st.container(border=True):
+                wanted = value is None and composite.get("enough", True)
+                latest = data.latest_pillar(pillar, composite["filters"]) if wanted else None
+                if latest is not None:  # too few scored KPIs in the window: the latest quarter that has them
+                    st.metric(code_label("pillar", pillar), format.score(latest[0]))
+                    components.latest_note(latest[1])
+                    continue
+                change = format.score_change(value, composite["pillars_previous"].get(pillar))
+                st.metric(code_label("pillar", pillar), format.score(value), delta=change,
+                          delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"))
+    st.caption(t("common.composite_definition") + " " + t("overview.composite_caption", n=composite["n"]))
 
 
 def _score_colour(change: str | None) -> str:
@@ -58,15 +85,38 @@ def _score_colour(change: str | None) -> str:
     return "off" if change is None or float(change) == 0 else "normal"
 
 
-def pillar_cards(filters, columns: int, results: dict) -> None:
+def pillar_cards(filters, columns: int, results: dict) -> dict:
     """The headline cards by pillar; `results` are every KPI's (the composite's), so the cards run no query
-    of their own, and every card's sparkline comes from one batch."""
+    of their own, and every card's sparkline comes from one batch (returned, for the signals list)."""
     catalogue = data.catalogue()
     ids = [kpi_id for pillar in PILLARS for kpi_id in HEADLINE[pillar] if kpi_id in catalogue]
     series = data.series_many(ids, filters, periods=components.SPARKLINE_MONTHS)
     for pillar in PILLARS:
         st.subheader(code_label("pillar", pillar))
-        components.kpi_grid(HEADLINE[pillar], filters, columns=columns, series=series, results=results)
+        components.kpi_grid(HEADLINE[pillar], filters, columns=columns, series=series, results=results, name=pillar)
+    return series
+
+
+def signals(series: dict) -> None:
+    """The headline KPIs whose latest month is a control-chart signal, largest first (ranking.latest_signals):
+    the first few, the rest behind a "more" expander."""
+    catalogue = data.catalogue()
+    lang = current_lang()
+    found = ranking.latest_signals(series, catalogue)
+    st.subheader(t("overview.signals_title"))
+    if not found:
+        st.caption(t("report.signals.none"))
+        return
+
+    def line(signal) -> str:
+        return t("overview.signal_line", kpi=catalogue[signal.kpi_id].label(lang), rule=t(f"kpi.signal_{signal.rule}"),
+                 size=format.number(signal.size, 1))
+
+    st.markdown("\n".join(f"- {line(s)}" for s in found[:SIGNALS_SHOWN]))
+    if len(found) > SIGNALS_SHOWN:
+        with st.expander(t("overview.signals_more", n=len(found) - SIGNALS_SHOWN)):
+            st.markdown("\n".join(f"- {line(s)}" for s in found[SIGNALS_SHOWN:]))
+    st.caption(t("overview.signals_caption"))
 
 
 def control_chart(filters, printing: bool) -> None:
@@ -88,8 +138,13 @@ def control_chart(filters, printing: bool) -> None:
     st.caption(t("overview.trend_caption"))
 
 
+def best_and_worst(results: dict) -> tuple[list[str], list[str]]:
+    """The KPIs furthest beyond and furthest short of their reference (ranking.best_and_worst)."""
+    return ranking.best_and_worst(results, data.catalogue())
+
+
 def ranked_table(ids: list[str], results: dict) -> pd.DataFrame:
-    """Top or bottom KPIs by score: label, value, score, n."""
+    """Best or worst KPIs: label, value, reference, score, n."""
     catalogue = data.catalogue()
     lang = current_lang()
     rows = [(catalogue[i], results[i]) for i in ids if i in results]
