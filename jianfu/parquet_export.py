@@ -75,8 +75,9 @@ def _export_table(con, name: str, staging: Path) -> dict:
         entry = {"path": name, "rows": rows, "columns": columns, "time_column": table.date_column,
                  "partition_by": None, "months": []}
         if table.date_column and rows:
-            month = (f"coalesce(strftime(\"{table.date_column}\", '%Y-%m'), '{NULL_PARTITION}') as month")
-            relation.select(f"*, {month}").write_parquet(str(folder), partition_by=["month"])
+            # a NULL month is written as NULL_PARTITION by DuckDB itself
+            relation.select(f"*, strftime(\"{table.date_column}\", '%Y-%m') as month").write_parquet(
+                str(folder), partition_by=["month"])
             entry["partition_by"] = "month"
             entry["months"] = sorted(p.name.removeprefix("month=") for p in folder.iterdir() if p.is_dir())
         else:
