@@ -81,4 +81,6 @@ def _manifest(spark, folder: str) -> dict:
 def open_executor(parquet_dir: str, master: str | None = None) -> SparkExecutor:
     from jianfu.spark.session import spark_session
 
+    if "://" not in parquet_dir:
+        read_manifest(parquet_dir)  # a folder that is no export fails before the seconds a Spark start takes
     return SparkExecutor(spark_session(master), parquet_dir)

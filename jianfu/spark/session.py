@@ -29,7 +29,7 @@ LOCAL_CONF = {
 
 
 class SparkMissing(RuntimeError):
-    pass
+    NEEDS = "the Spark engine needs pyspark and sqlglot: pip install 'jianfu[spark]' (and a Java 17 runtime)"
 
 
 def spark_session(master: str | None = None):
@@ -37,8 +37,7 @@ def spark_session(master: str | None = None):
     try:
         from pyspark.sql import SparkSession
     except ImportError:
-        raise SparkMissing("the Spark engine needs pyspark and sqlglot: pip install 'jianfu[spark]' "
-                           "(and a Java 17 runtime)") from None
+        raise SparkMissing(SparkMissing.NEEDS) from None
     master = master or settings.get("spark_master")
     builder = SparkSession.builder.appName("jianfu-kpis")
     if master.startswith("sc://"):
