@@ -1,6 +1,7 @@
 # Two commands do all set-up on a fresh Debian machine with python3 and make:
 #   make run    installs everything and starts the dashboard on the embedded sample data (http://127.0.0.1:8501)
-#   make test   installs the test dependencies (and, as root, Debian's chromium + CJK fonts) and runs every test
+#   make test   installs the test dependencies (and, as root, Debian's chromium + CJK fonts and a Java 17
+#               runtime for the Spark tests) and runs every test
 VENV := .venv
 BIN := $(VENV)/bin
 
@@ -10,6 +11,7 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	bash scripts/ensure-browser
+	bash scripts/ensure-java
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed

@@ -13,6 +13,7 @@ COMMANDS = {
     "undo": "jianfu.ingest.commands", "rejects": "jianfu.ingest.commands",
     "sample": "jianfu.sample.commands",
     "kpis": "jianfu.metrics.commands",
+    "export": "jianfu.parquet_export",
     "report": "jianfu.report.commands",
     "user": "jianfu.access.commands", "recover": "jianfu.access.commands",
 }

@@ -39,6 +39,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_upload_mb", 200, "Largest export accepted by the browser upload."),
     Setting("session_minutes", 480, "A login expires after this many minutes."),
     Setting("lang", "zh", "Default UI language (zh or en)."),
+    Setting("spark_master", "local[2]", "Where `jianfu kpis --engine spark` runs: local[N], a cluster master URL "
+            "(spark://…, yarn, k8s://…) or a Spark Connect URL (sc://host:15002)."),
 )
 
 

@@ -103,6 +103,29 @@ def _table(report: dict, lang: str) -> str:
     return "\n".join(lines)
 
 
+def _connection(engine: str, parquet_dir: str | None, spark_master: str | None):
+    """A DuckDB cursor on the warehouse, or a Spark executor over a Parquet export (jianfu.spark)."""
+    from jianfu import warehouse
+
+    if engine == "duckdb":
+        if parquet_dir or spark_master:
+            raise click.UsageError("--parquet and --spark-master go with --engine spark")
+        return warehouse.read_connection().cursor()
+    if not parquet_dir:
+        raise click.UsageError("--engine spark reads a Parquet export: give --parquet DIR")
+    from jianfu.parquet_export import ExportError
+    from jianfu.spark.session import SparkMissing
+
+    try:
+        from jianfu.spark.executor import open_executor
+    except ImportError:  # sqlglot
+        raise click.ClickException(str(SparkMissing.NEEDS)) from None
+    try:
+        return open_executor(parquet_dir, spark_master)
+    except (ExportError, SparkMissing) as exc:
+        raise click.ClickException(str(exc)) from None
+
+
 @click.command()
 @click.option("--period", default=None,
               help="last_month (default), this_month_to_date, last_quarter, year_to_date, last_12_months, "
@@ -118,14 +141,19 @@ def _table(report: dict, lang: str) -> str:
 @click.option("--center", "centers", multiple=True, help="Centre code (repeatable).")
 @click.option("--format", "output", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None, help="Label language (default: setting).")
-def kpis(period, start, end, today, grids, teams, service_lines, channels, centers, output, lang) -> None:
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="duckdb: the warehouse; spark: a `jianfu export parquet` folder (--parquet) on Spark.")
+@click.option("--parquet", "parquet_dir", default=None, help="Export folder or URI the Spark engine reads.")
+@click.option("--spark-master", default=None, help="local[N], a cluster master or sc:// URL (default: setting).")
+def kpis(period, start, end, today, grids, teams, service_lines, channels, centers, output, lang, engine,
+         parquet_dir, spark_master) -> None:
     """Every KPI for a window: value, n, interval, comparisons, score, flags. 指标一览。"""
     from jianfu import warehouse
     from jianfu.metrics import FilterError, Filters
 
     lang = lang or settings.get("lang")
     try:
-        con = warehouse.read_connection().cursor()
+        con = _connection(engine, parquet_dir, spark_master)
     except warehouse.WarehouseMissing as exc:
         raise click.ClickException(str(exc)) from None
     try:

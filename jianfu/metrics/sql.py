@@ -13,6 +13,7 @@ from functools import lru_cache
 import pandas as pd
 import pyarrow as pa
 
+from jianfu.metrics.executor import QueryExecutor
 from jianfu.schema import TABLES
 from jianfu.settings import ROOT
 
@@ -43,6 +44,8 @@ def _bound(name: str, params: dict) -> dict:
 
 def run_query(con, name: str, params: dict) -> pd.DataFrame:
     """Run queries/<name>.sql on a fresh cursor with the parameters it uses; missing ones are an error."""
+    if isinstance(con, QueryExecutor):
+        return con.run_arrow(name, _bound(name, params)).to_pandas()
     cursor = con.cursor()
     try:
         return cursor.sql(query_text(name), params=_bound(name, params)).to_arrow_table().to_pandas()
@@ -52,6 +55,8 @@ def run_query(con, name: str, params: dict) -> pd.DataFrame:
 
 def run_arrow(con, name: str, params: dict) -> pa.Table:
     """As run_query, as an Arrow table (large row-level results stay columnar: no pandas objects per row)."""
+    if isinstance(con, QueryExecutor):
+        return con.run_arrow(name, _bound(name, params))
     cursor = con.cursor()
     try:
         return cursor.sql(query_text(name), params=_bound(name, params)).to_arrow_table()
@@ -63,6 +68,8 @@ def run_rows(con, name: str, params: dict, kpi_ids=None) -> list[dict]:
     """As run_query, as a list of row dicts (the engine's small result sets skip pandas). With kpi_ids, only
     period_key, group_key and those KPIs' <kpi_id>__* columns are kept, so DuckDB drops the aggregates (and
     the joins) no one reads: a series of one KPI does not pay for its whole query group."""
+    if isinstance(con, QueryExecutor):
+        return con.run_rows(name, _bound(name, params), kpi_ids)
     text = query_text(name)
     if kpi_ids:
         pattern = "|".join(sorted(kpi_ids))  # catalogue ids: lowercase identifiers, safe in a regex
