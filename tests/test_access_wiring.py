@@ -92,8 +92,10 @@ MENUS = {"admin": ALL_PAGES, "analyst": ALL_PAGES, "staff": [p for p in ALL_PAGE
 
 
 def menu(at: AppTest) -> list[str]:
-    """The page files the run registered; a page closed to the role is a "no access" callable, not its file."""
-    return [Path(info["script_path"]).stem for info in at._registered_pages.values() if info.get("script_path")]
+    """The page files the run registered; a page closed to the role is a "no access" callable, not its file. The
+    overview is registered twice (the default page at "/" and a hidden twin at /overview): listed once."""
+    return list(dict.fromkeys(Path(info["script_path"]).stem for info in at._registered_pages.values()
+                              if info.get("script_path")))
 
 
 def open_url_path(at: AppTest, url_path: str) -> AppTest:

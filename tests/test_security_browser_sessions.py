@@ -30,9 +30,9 @@ import sys, time
 from jianfu.ingest.loader import import_files
 print("started", flush=True)
 for path in sys.argv[2:]:
+    time.sleep(4)  # the imports are spread over ~15 s, so the first batch of pages opens while they run
     [outcome] = import_files([path], mapping=sys.argv[1], who="importer")
     assert outcome.outcome == "loaded", outcome.message
-    time.sleep(1)
 """
 
 
