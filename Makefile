@@ -22,7 +22,9 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml requirements.lock
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements.lock -e .
+	# Bytecode compiled at install: a shell with PYTHONDONTWRITEBYTECODE set would otherwise recompile every
+	# import on each command (jianfu kpis: 2 s instead of 0.7 s).
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -r requirements.lock -e .
 	touch $@
 
 # Re-pin after changing dependencies (writes no registry host into the file).

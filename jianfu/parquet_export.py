@@ -45,7 +45,7 @@ def export_parquet(con, out: Path, warehouse_version: str) -> dict:
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         tables = {name: _export_table(con, name, staging) for name in TABLES}
-        data_from, data_as_of = data_coverage(con)
+        data_from, data_as_of, _ = data_coverage(con)
         manifest = {
             "format": FORMAT, "format_version": 1,
             "warehouse_version": warehouse_version,
