@@ -118,7 +118,7 @@ def test_twenty_browser_sessions_see_old_or_new_numbers_during_imports(own_serve
         pages = [context.new_page() for context in contexts]
         for page in pages:
             page.goto(page_url)
-        overlapped |= importer.poll() is None  # the imports were still running while these pages loaded
+            overlapped |= importer.poll() is None  # the imports were still running while this page loaded
         for page in pages:
             page.wait_for_selector("[data-testid=stMetricValue]", timeout=LOAD_MS)
             page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=LOAD_MS)
