@@ -72,6 +72,14 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("visits", INT, min_value=0, max_value=100), C("materials_required", INT, min_value=0, max_value=1000),
         C("materials_reused", INT, min_value=0, max_value=1000), C("immediate", BOOL), C("resolved_on_site", BOOL),
         C("reopened_at", TS), C("applicant_key", TEXT, personal="hash"),
+        # A 12345 work order names the street office that handled it (承办单位) and often no grid; a case's street
+        # is its grid's street when the grid is known, else this column.
+        C("street", TEXT),
+        # The 接诉即办 three rates' inputs as a 12345 export records them (是否响应, 是否解决, 满意度).
+        C("responded", BOOL), C("resolved", BOOL),
+        C("satisfaction", TEXT, codes=("satisfied", "basically_satisfied", "dissatisfied")),
+        # 诉求内容: free text, stored scrubbed; shown only as aggregates (hot topics) and masked excerpts.
+        C("request_text", TEXT, personal="scrub"),
     )),
     Table("evaluations", ("eval_id",), label_zh="好差评", date_column="rated_at", columns=(
         C("eval_id", TEXT, True), C("case_id", TEXT), C("rated_at", TS, True),
@@ -134,6 +142,8 @@ TABLES: dict[str, Table] = {t.name: t for t in [
         C("grid_id", TEXT, True), C("name", TEXT, True), C("kind", TEXT, codes=("basic", "special")),
         C("community", TEXT), C("households", INT, min_value=0), C("residents", INT, min_value=0),
         C("leader_worker_id", TEXT),
+        # The hierarchy above the community: district > street > community > grid.
+        C("street", TEXT), C("district", TEXT),
     )),
     Table("workers", ("worker_id",), label_zh="社工与网格员", columns=(
         C("worker_id", TEXT, True), C("display_name", TEXT, personal="mask"), C("team", TEXT, codes=TEAMS),

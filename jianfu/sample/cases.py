@@ -101,6 +101,7 @@ def service_center_cases(rng: np.random.Generator, scale: float, grids: pd.DataF
         "visits": np.minimum(visits, 8), "materials_required": materials, "materials_reused": reused,
         "immediate": immediate, "resolved_on_site": None, "reopened_at": None,
         "applicant_key": labels(rng.integers(0, APPLICANTS, n), _applicant_keys()),
+        **_NOT_IN_THE_COMMUNITY_EXPORTS,
     })
 
 
@@ -164,7 +165,13 @@ def grid_cases(rng: np.random.Generator, scale: float, grids: pd.DataFrame, work
         "reopened_at": np.where(reopen, reopened, tl.NAT),
         # a problem found on patrol has no requester
         "applicant_key": labels(np.where(channel == 0, -1, applicant), _applicant_keys()),
+        **_NOT_IN_THE_COMMUNITY_EXPORTS,
     })
+
+
+# Fields only a 12345 work-order export carries; the community's own systems leave them empty.
+_NOT_IN_THE_COMMUNITY_EXPORTS = {"street": None, "responded": None, "resolved": None, "satisfaction": None,
+                                 "request_text": None}
 
 
 def _applicant_keys() -> list[str]:

@@ -36,6 +36,7 @@ def build_grids(rng: np.random.Generator) -> pd.DataFrame:
         "kind": np.where(basic, "basic", "special"), "community": np.full(n, cat.COMMUNITY),
         "households": households, "residents": residents,
         "leader_worker_id": None,  # filled by build_workers
+        "street": None, "district": None,
     })
 
 
