@@ -12,6 +12,9 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed
 	bash scripts/ensure-browser
 	bash scripts/ensure-java
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint queries/
 	$(BIN)/pytest
 
 bench: $(VENV)/.installed

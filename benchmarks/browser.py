@@ -1,5 +1,6 @@
 """The dashboard as users get it: `jianfu serve` over the benchmark warehouse, Debian's chromium through
 Playwright. Measures when the overview is fully drawn and the server's peak memory after every page was drawn."""
+
 from __future__ import annotations
 
 import socket
@@ -13,8 +14,15 @@ from pathlib import Path
 from benchmarks.report import ROOT, Row
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 # What a drawn page shows: metric cards, plotly charts that have their SVG, tables. Streamlit's loading
 # skeletons count against it.
 DRAWN_SCRIPT = """() => ({
@@ -39,8 +47,9 @@ def server(env: dict[str, str], log_path: Path):
     port = _free_port()
     jianfu = Path(sys.executable).parent / "jianfu"
     with open(log_path, "w") as log:
-        proc = subprocess.Popen([str(jianfu), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [str(jianfu), "serve", "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
         try:
             url = f"http://127.0.0.1:{port}"
             deadline = time.time() + 120
@@ -128,15 +137,35 @@ def browser_rows(ctx) -> list[Row]:
     first, later = result["overview"][0], result["overview"][1:]
     drawn = result["overview_state"]
     what = f"{drawn['metrics']} metrics, {drawn['charts']} charts, {drawn['tables']} tables" + (
-        f", {drawn['errors']} error elements" if drawn["errors"] else "")
+        f", {drawn['errors']} error elements" if drawn["errors"] else ""
+    )
     errors = sum(state["errors"] for _, state in result["pages"].values()) + drawn["errors"]
-    rows = [Row("overview drawn in Chromium, first visit after start", ctx.scale, [first],
-                target=f"≤ {DRAWN_LIMIT:g} s", met=first <= DRAWN_LIMIT, note=what),
-            Row("overview drawn in Chromium, later visits", ctx.scale, later, target=f"≤ {DRAWN_LIMIT:g} s",
-                met=max(later) <= DRAWN_LIMIT if later else None),
-            Row("dashboard peak memory (RSS) after every page, both filters", ctx.scale, [result["peak_rss_mb"]],
-                unit="MB", target="≤ 1.5 GB", met=result["peak_rss_mb"] <= MEMORY_LIMIT_MB,
-                note=f"{errors} error elements" if errors else f"{len(urls)} page views")]
+    rows = [
+        Row(
+            "overview drawn in Chromium, first visit after start",
+            ctx.scale,
+            [first],
+            target=f"≤ {DRAWN_LIMIT:g} s",
+            met=first <= DRAWN_LIMIT,
+            note=what,
+        ),
+        Row(
+            "overview drawn in Chromium, later visits",
+            ctx.scale,
+            later,
+            target=f"≤ {DRAWN_LIMIT:g} s",
+            met=max(later) <= DRAWN_LIMIT if later else None,
+        ),
+        Row(
+            "dashboard peak memory (RSS) after every page, both filters",
+            ctx.scale,
+            [result["peak_rss_mb"]],
+            unit="MB",
+            target="≤ 1.5 GB",
+            met=result["peak_rss_mb"] <= MEMORY_LIMIT_MB,
+            note=f"{errors} error elements" if errors else f"{len(urls)} page views",
+        ),
+    ]
     slowest = max(result["pages"].items(), key=lambda item: item[1][0])
     rows.append(Row(f"slowest page drawn in Chromium ({slowest[0]})", ctx.scale, [slowest[1][0]]))
     return rows

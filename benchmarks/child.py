@@ -1,6 +1,7 @@
 """Measurements that need a fresh process ("cold"): `python -m benchmarks.child TASK IN OUT` reads its arguments
 from the pickle IN and writes its result to the pickle OUT. The parent sets JIANFU_DATA_DIR to the benchmark
 warehouse. Imports happen before any clock starts: a server has them loaded before its first page."""
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,14 @@ def spawn(task: str, args: dict, env: dict[str, str], work: Path, timeout: float
     inp, out = work / f"{stamp}.in", work / f"{stamp}.out"
     inp.write_bytes(pickle.dumps(args))
     try:
-        done = subprocess.run([sys.executable, "-m", "benchmarks.child", task, str(inp), str(out)], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.child", task, str(inp), str(out)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if done.returncode != 0 or not out.exists():
             print(done.stderr, file=sys.stderr)
             last_line = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -41,9 +48,8 @@ def render(args: dict) -> dict:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from jianfu.ui.i18n import t
-
     from benchmarks.page_queries import install_recorder
+    from jianfu.ui.i18n import t
 
     recorder = install_recorder()
     result: dict = {page: {} for page in args["pages"]}
@@ -64,8 +70,13 @@ def render(args: dict) -> dict:
             shown, wanted = [title.value for title in app.title][:1], t(args["title_keys"][page])
             if shown != [wanted]:
                 errors.append(f"rendered {shown} instead of the page titled {wanted!r}")
-            result[page].update({f"render_{filter_name}": seconds, f"errors_{filter_name}": errors,
-                                 f"calls_{filter_name}": list(recorder.calls)})
+            result[page].update(
+                {
+                    f"render_{filter_name}": seconds,
+                    f"errors_{filter_name}": errors,
+                    f"calls_{filter_name}": list(recorder.calls),
+                }
+            )
     return result
 
 
@@ -73,27 +84,29 @@ def replay(args: dict) -> dict:
     """One page's query set, uncached: once cold (the first time this process runs it), then `runs` times warm."""
     import pyarrow  # noqa: F401  the server has it loaded; importing it is not the queries' cost
 
+    from benchmarks.page_queries import run_calls
     from jianfu import warehouse
     from jianfu.ui import data  # noqa: F401  imported before the clock starts, as in a running server
-
-    from benchmarks.page_queries import run_calls
 
     warehouse.read_connection()  # open before the first page in a server: opening it is not a page's cost
     calls = args["calls"]
     cold = run_calls(calls)
     warm = [run_calls(calls) for _ in range(args["runs"])]
-    return {"cold": sum(cold), "cold_calls": cold, "warm": [sum(w) for w in warm],
-            "warm_calls": [statistics.median(column) for column in zip(*warm)] if calls else []}
+    return {
+        "cold": sum(cold),
+        "cold_calls": cold,
+        "warm": [sum(w) for w in warm],
+        "warm_calls": [statistics.median(column) for column in zip(*warm)] if calls else [],
+    }
 
 
 def profile(args: dict) -> dict:
     """One page's query set with every DuckDB statement timed: once cold, once warm."""
     import pyarrow  # noqa: F401
 
+    from benchmarks.page_queries import profile_calls
     from jianfu import warehouse
     from jianfu.ui import data  # noqa: F401
-
-    from benchmarks.page_queries import profile_calls
 
     warehouse.read_connection()
     return {"cold": profile_calls(args["calls"]), "warm": profile_calls(args["calls"])}
@@ -146,8 +159,15 @@ def ingest_floor(args: dict) -> dict:
     return floor_once(args)
 
 
-TASKS = {"render": render, "replay": replay, "profile": profile, "floor": floor, "peer": peer, "ingest": ingest,
-         "ingest_floor": ingest_floor}
+TASKS = {
+    "render": render,
+    "replay": replay,
+    "profile": profile,
+    "floor": floor,
+    "peer": peer,
+    "ingest": ingest,
+    "ingest_floor": ingest_floor,
+}
 
 
 def main() -> None:

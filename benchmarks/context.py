@@ -1,12 +1,13 @@
 """What the measurements of one scale share: the dataset, the run counts, and results several sections need
 (each page's recorded query set, the filter windows), computed once on first use."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
 
 import duckdb
 
@@ -71,8 +72,9 @@ class Context:
     def recording(self) -> dict:
         """{page: {render_default, errors_default, calls_default, … narrow}} from one AppTest process."""
         self.log(f"[{self.scale}] rendering {len(self.pages)} pages with AppTest (recording their queries)")
-        return self.spawn("render", {"pages": self.pages, "title_keys": self.title_keys,
-                                     "narrow_params": {"grid": self.narrow_grid}})
+        return self.spawn(
+            "render", {"pages": self.pages, "title_keys": self.title_keys, "narrow_params": {"grid": self.narrow_grid}}
+        )
 
     def filters(self, filter_name: str):
         """The engine's Filters a page used (the overview's first KPI call, else any page's)."""
@@ -96,8 +98,12 @@ class Context:
         same month last year and a sparkline), the data end and the grids."""
         chosen = self.filters(filter_name)
         end = chosen.end + timedelta(days=1)
-        return {"series_start": _midnight(_first_of_month(chosen.start, -12)), "end_exclusive": _midnight(end),
-                "data_end": self.data_end, "grids": list(chosen.grids)}
+        return {
+            "series_start": _midnight(_first_of_month(chosen.start, -12)),
+            "end_exclusive": _midnight(end),
+            "data_end": self.data_end,
+            "grids": list(chosen.grids),
+        }
 
 
 def _first_of_month(day: date, months: int) -> date:

@@ -5,6 +5,7 @@ from Arrow: the importer's speed is measured separately, on export files). The c
 decides the data (generator, schema, warehouse, this file), so a changed generator rebuilds and an unchanged one
 is reused across runs.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -39,8 +40,14 @@ def parse_scale(text: str) -> int:
 SAMPLE = "sample"  # the committed sample exports, imported as `make run` does
 # What decides each kind of data: a change in any of these files rebuilds it.
 WORLD_SOURCES = ("jianfu/sample", "jianfu/schema.py", "jianfu/warehouse.py", "benchmarks/datasets.py")
-SAMPLE_SOURCES = ("sample_data", "mappings", "jianfu/ingest", "jianfu/schema.py", "jianfu/warehouse.py",
-                  "benchmarks/datasets.py")
+SAMPLE_SOURCES = (
+    "sample_data",
+    "mappings",
+    "jianfu/ingest",
+    "jianfu/schema.py",
+    "jianfu/warehouse.py",
+    "benchmarks/datasets.py",
+)
 
 
 def code_hash(sources: tuple[str, ...] = WORLD_SOURCES) -> str:
@@ -98,8 +105,12 @@ def dataset(scale: str, cache: Path = CACHE, log=print) -> Dataset:
     tmp.parquet_dir.mkdir(parents=True)
     with _data_dir(tmp.data_dir):
         counts = _import_sample(tmp) if scale == SAMPLE else _build(tmp, parse_scale(scale) / CASES_PER_SCALE_UNIT)
-    manifest = {"scale": scale, "code_hash": key, "rows": counts,
-                "build_seconds": round(time.perf_counter() - started, 1)}
+    manifest = {
+        "scale": scale,
+        "code_hash": key,
+        "rows": counts,
+        "build_seconds": round(time.perf_counter() - started, 1),
+    }
     (tmp.folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     tmp.folder.rename(built.folder)
     log(f"built {scale}: {counts.get('cases', 0):,} cases in {manifest['build_seconds']} s")
@@ -159,9 +170,12 @@ def _build(target: Dataset, cases_scale: float) -> dict[str, int]:
             con.execute(f'insert into "{name}" by name select * from frame')
             con.unregister("frame")
             counts[name] = arrow.num_rows
-        con.execute("insert into import_log (import_id, file_name, sha256, target, rows_read, rows_loaded, "
-                    "started_at, finished_at, who, outcome) values (1, 'benchmark world', '', 'all', $n, $n, "
-                    "now()::timestamp, now()::timestamp, 'benchmark', 'loaded')", {"n": sum(counts.values())})
+        con.execute(
+            "insert into import_log (import_id, file_name, sha256, target, rows_read, rows_loaded, "
+            "started_at, finished_at, who, outcome) values (1, 'benchmark world', '', 'all', $n, $n, "
+            "now()::timestamp, now()::timestamp, 'benchmark', 'loaded')",
+            {"n": sum(counts.values())},
+        )
         for name in PARQUET_TABLES:
             con.table(name).write_parquet(str(target.parquet_dir / f"{name}.parquet"))
     del world
@@ -195,10 +209,17 @@ def ingest_files(cases: int, cache: Path = CACHE, log=print) -> dict[str, dict]:
     manifest = write_exports(build_world(seed=2026, cases_scale=cases / CASES_PER_SCALE_UNIT), exports, large=True)
     mapping = ROOT / "mappings" / "builtin" / f"{INGEST_PROFILE}.toml"
     types = _header_types(mapping)
-    convert = pacsv.ConvertOptions(column_types={header: {"TIMESTAMP": pa.timestamp("s"), "BIGINT": pa.int64()}
-                                                 .get(kind, pa.string()) for header, kind in types.items()})
-    parts = [pacsv.read_csv(exports / name, convert_options=convert)
-             for name, spec in sorted(manifest["files"].items()) if spec["profile"] == INGEST_PROFILE]
+    convert = pacsv.ConvertOptions(
+        column_types={
+            header: {"TIMESTAMP": pa.timestamp("s"), "BIGINT": pa.int64()}.get(kind, pa.string())
+            for header, kind in types.items()
+        }
+    )
+    parts = [
+        pacsv.read_csv(exports / name, convert_options=convert)
+        for name, spec in sorted(manifest["files"].items())
+        if spec["profile"] == INGEST_PROFILE
+    ]
     table = pa.concat_tables(parts)
     # A case still open at a yearly export appears again, updated, in the next year's: keep its last version.
     key = table.column(0)
@@ -212,9 +233,11 @@ def ingest_files(cases: int, cache: Path = CACHE, log=print) -> dict[str, dict]:
     xlsx = folder / "cases.xlsx"
     _write_xlsx(table.slice(0, XLSX_MAX_ROWS), xlsx)
     mapping = str(mapping)
-    files = {"utf-8 csv": {"path": str(utf8), "rows": table.num_rows, "mapping": mapping},
-             "gb18030 csv": {"path": str(gb18030), "rows": table.num_rows, "mapping": mapping},
-             "xlsx": {"path": str(xlsx), "rows": min(table.num_rows, XLSX_MAX_ROWS), "mapping": mapping}}
+    files = {
+        "utf-8 csv": {"path": str(utf8), "rows": table.num_rows, "mapping": mapping},
+        "gb18030 csv": {"path": str(gb18030), "rows": table.num_rows, "mapping": mapping},
+        "xlsx": {"path": str(xlsx), "rows": min(table.num_rows, XLSX_MAX_ROWS), "mapping": mapping},
+    }
     shutil.rmtree(exports)
     index.write_text(json.dumps(files, indent=2))
     return files
@@ -236,8 +259,10 @@ def _write_xlsx(table, path: Path) -> None:
     import pyarrow as pa
     import xlsxwriter
 
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
-                                               "strings_to_formulas": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     sheet = workbook.add_worksheet("办件明细")  # the sheet the built-in mapping reads
     stamp = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     columns = [(field.type, table.column(i).to_pylist()) for i, field in enumerate(table.schema)]

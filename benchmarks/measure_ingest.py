@@ -1,6 +1,7 @@
 """Rows for ingest: rows/s importing the service centre's case export through `import_files` with its mapping, as
 UTF-8 CSV, GB18030 CSV and XLSX, each next to the bare floor on the same file: DuckDB `read_csv` (UTF-8), Python
 decode + DuckDB `read_csv` (GB18030), fastexcel into DuckDB (XLSX)."""
+
 from __future__ import annotations
 
 import shutil
@@ -25,8 +26,14 @@ def ingest_rows(ctx: Context) -> list[Row]:
         ctx.log(f"[{ctx.scale}] ingest {fmt}: {spec['rows']:,} rows")
         ours = ctx.spawn("ingest", {**spec, "runs": ctx.cold_runs, "work": str(ctx.work)})
         bare = ctx.spawn("ingest_floor", {**spec, "format": fmt, "runs": ctx.cold_runs, "work": str(ctx.work)})
-        ours_row = Row(f"ingest {fmt} (import_files)", ctx.scale, ours["seconds"], rows=spec["rows"],
-                       target=f"≥ {INGEST_RATIO:g}× floor rows/s", note=ours["note"])
+        ours_row = Row(
+            f"ingest {fmt} (import_files)",
+            ctx.scale,
+            ours["seconds"],
+            rows=spec["rows"],
+            target=f"≥ {INGEST_RATIO:g}× floor rows/s",
+            note=ours["note"],
+        )
         floor_row = Row(f"ingest {fmt} floor", ctx.scale, bare["seconds"], rows=spec["rows"], note=bare["note"])
         ours_row.ingest_floor = ours_row.rows_per_second / floor_row.rows_per_second
         ours_row.met = ours_row.ingest_floor >= INGEST_RATIO
@@ -81,6 +88,7 @@ def floor_once(args: dict) -> dict:
         seconds.append(time.perf_counter() - started)
         loaded = con.execute("select count(*) from cases").fetchall()[0][0]
         con.close()
-    how = {"xlsx": "fastexcel → DuckDB", "gb18030 csv": "Python decode + DuckDB read_csv"}.get(args["format"],
-                                                                                               "DuckDB read_csv")
+    how = {"xlsx": "fastexcel → DuckDB", "gb18030 csv": "Python decode + DuckDB read_csv"}.get(
+        args["format"], "DuckDB read_csv"
+    )
     return {"seconds": seconds, "note": f"{how}, {loaded:,} rows"}

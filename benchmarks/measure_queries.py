@@ -1,5 +1,6 @@
 """Rows for the query side: first render of each page, each page's query set (cold and warm, default and narrow
 filter), the single-scan floor, and the pandas peer, with the ratios between them."""
+
 from __future__ import annotations
 
 import math
@@ -21,10 +22,16 @@ def render_rows(ctx: Context) -> list[Row]:
         entry = ctx.recording[page]
         errors = entry["errors_default"] + entry["errors_narrow"]
         at_sample = ctx.scale == "sample"
-        rows.append(Row(f"render {page} (AppTest, first)", ctx.scale, [entry["render_default"]],
-                        target=f"≤ {RENDER_LIMIT} s at sample scale" if at_sample else "",
-                        met=entry["render_default"] <= RENDER_LIMIT and not errors if at_sample else None,
-                        note=f"page error: {errors[0]}" if errors else ""))
+        rows.append(
+            Row(
+                f"render {page} (AppTest, first)",
+                ctx.scale,
+                [entry["render_default"]],
+                target=f"≤ {RENDER_LIMIT} s at sample scale" if at_sample else "",
+                met=entry["render_default"] <= RENDER_LIMIT and not errors if at_sample else None,
+                note=f"page error: {errors[0]}" if errors else "",
+            )
+        )
     return rows
 
 
@@ -34,26 +41,39 @@ def floor(ctx: Context) -> dict:
         result = {}
         for filter_name in FILTERS:
             params = ctx.floor_params(filter_name)
-            runs = [ctx.spawn("floor", {"params": params, "runs": ctx.runs if i == 0 else 0})
-                    for i in range(ctx.cold_runs)]
-            result[filter_name] = {"cold": [r["cold"] for r in runs], "warm": runs[0]["warm"],
-                                   "values": runs[0]["values"]}
+            runs = [
+                ctx.spawn("floor", {"params": params, "runs": ctx.runs if i == 0 else 0}) for i in range(ctx.cold_runs)
+            ]
+            result[filter_name] = {
+                "cold": [r["cold"] for r in runs],
+                "warm": runs[0]["warm"],
+                "values": runs[0]["values"],
+            }
         ctx.shared["floor"] = result
     return ctx.shared["floor"]
 
 
 def floor_rows(ctx: Context) -> list[Row]:
-    return [Row(f"floor: one query, overview+throughput aggregates, {filter_name} {mode}", ctx.scale,
-                floor(ctx)[filter_name][mode])
-            for filter_name in FILTERS for mode in ("cold", "warm")]
+    return [
+        Row(
+            f"floor: one query, overview+throughput aggregates, {filter_name} {mode}",
+            ctx.scale,
+            floor(ctx)[filter_name][mode],
+        )
+        for filter_name in FILTERS
+        for mode in ("cold", "warm")
+    ]
 
 
 def replay(ctx: Context, calls: list[Call]) -> dict:
     """The query set timed in `cold_runs` fresh processes; the first one also repeats it warm."""
     runs = [ctx.spawn("replay", {"calls": calls, "runs": ctx.runs if i == 0 else 0}) for i in range(ctx.cold_runs)]
-    return {"cold": [r["cold"] for r in runs], "warm": runs[0]["warm"],
-            "cold_calls": [statistics.median(c) for c in zip(*(r["cold_calls"] for r in runs))],
-            "warm_calls": runs[0]["warm_calls"]}
+    return {
+        "cold": [r["cold"] for r in runs],
+        "warm": runs[0]["warm"],
+        "cold_calls": [statistics.median(c) for c in zip(*(r["cold_calls"] for r in runs))],
+        "warm_calls": runs[0]["warm_calls"],
+    }
 
 
 def page_rows(ctx: Context) -> list[Row]:
@@ -65,8 +85,13 @@ def page_rows(ctx: Context) -> list[Row]:
             ctx.log(f"[{ctx.scale}] query set {page} {filter_name}: {len(calls)} calls")
             timed = timings[(page, filter_name)] = replay(ctx, calls)
             for mode, limit in (("cold", COLD_LIMIT), ("warm", WARM_LIMIT)):
-                row = Row(f"queries {page}, {filter_name} filter, {mode}", ctx.scale, timed[mode],
-                          target=f"≤ {limit:g} s and ≤ {FLOOR_RATIO:g}× floor", note=f"{len(calls)} calls")
+                row = Row(
+                    f"queries {page}, {filter_name} filter, {mode}",
+                    ctx.scale,
+                    timed[mode],
+                    target=f"≤ {limit:g} s and ≤ {FLOOR_RATIO:g}× floor",
+                    note=f"{len(calls)} calls",
+                )
                 floor_median = statistics.median(floor(ctx)[filter_name][mode])
                 row.ours_floor = row.median / floor_median if floor_median else None
                 row.met = row.median <= limit and (row.ours_floor or 0) <= FLOOR_RATIO
@@ -89,20 +114,43 @@ def peer_rows(ctx: Context) -> list[Row]:
     for filter_name in FILTERS:
         calls = _kpi_calls(ctx, filter_name)
         if not calls:
-            rows.append(Row(f"ours: overview+throughput KPIs, {filter_name}", ctx.scale,
-                            note="no KPI calls recorded on the overview/throughput pages"))
+            rows.append(
+                Row(
+                    f"ours: overview+throughput KPIs, {filter_name}",
+                    ctx.scale,
+                    note="no KPI calls recorded on the overview/throughput pages",
+                )
+            )
             continue
         ours = replay(ctx, calls)
-        ours_row = Row(f"ours: overview+throughput KPIs (engine), {filter_name}, warm", ctx.scale, ours["warm"],
-                       note=f"{len(calls)} compute_kpis calls")
-        result = ctx.spawn("peer", {"parquet_dir": str(ctx.dataset.parquet_dir), "runs": max(ctx.cold_runs, 2),
-                                    "params": ctx.floor_params(filter_name)})
+        ours_row = Row(
+            f"ours: overview+throughput KPIs (engine), {filter_name}, warm",
+            ctx.scale,
+            ours["warm"],
+            note=f"{len(calls)} compute_kpis calls",
+        )
+        result = ctx.spawn(
+            "peer",
+            {
+                "parquet_dir": str(ctx.dataset.parquet_dir),
+                "runs": max(ctx.cold_runs, 2),
+                "params": ctx.floor_params(filter_name),
+            },
+        )
         same = _same_values(result["values"], floor(ctx)[filter_name]["values"])
         check = "same values as the floor" if same else "VALUES DIFFER from the floor query"
-        excluded = Row(f"peer: pandas from Parquet, {filter_name}, load excluded", ctx.scale, result["compute"],
-                       target=f"peer/ours ≥ {PEER_RATIO:g}×", note=check)
-        included = Row(f"peer: pandas from Parquet, {filter_name}, load included", ctx.scale,
-                       [a + b for a, b in zip(result["load"], result["compute"])])
+        excluded = Row(
+            f"peer: pandas from Parquet, {filter_name}, load excluded",
+            ctx.scale,
+            result["compute"],
+            target=f"peer/ours ≥ {PEER_RATIO:g}×",
+            note=check,
+        )
+        included = Row(
+            f"peer: pandas from Parquet, {filter_name}, load included",
+            ctx.scale,
+            [a + b for a, b in zip(result["load"], result["compute"])],
+        )
         for row in (excluded, included):
             row.peer_ours = row.median / ours_row.median
         excluded.met = excluded.peer_ours >= PEER_RATIO
@@ -142,18 +190,23 @@ def profile(ctx: Context) -> list[str]:
         return []
     (page, filter_name), timed = max(timings.items(), key=lambda item: statistics.median(item[1]["cold"]))
     calls = ctx.recording[page][f"calls_{filter_name}"]
-    ranked = sorted(zip(calls, timed["cold_calls"], timed["warm_calls"] or [0.0] * len(calls)),
-                    key=lambda item: -item[1])
-    lines = [f"Slowest query set at {ctx.scale}: {page}, {filter_name} filter, cold "
-             f"{statistics.median(timed['cold']):.3f} s over {len(calls)} calls. Top calls (cold / warm):"]
+    ranked = sorted(
+        zip(calls, timed["cold_calls"], timed["warm_calls"] or [0.0] * len(calls)), key=lambda item: -item[1]
+    )
+    lines = [
+        f"Slowest query set at {ctx.scale}: {page}, {filter_name} filter, cold "
+        f"{statistics.median(timed['cold']):.3f} s over {len(calls)} calls. Top calls (cold / warm):"
+    ]
     lines += [f"- {call.label()}: {cold:.3f} s / {warm:.3f} s" for call, cold, warm in ranked[:10]]
     sql = ctx.spawn("profile", {"calls": calls})
     cold, warm = sql["cold"], sql["warm"]
     total_cold, total_warm = sum(cold["call_seconds"]), sum(warm["call_seconds"])
     in_sql_cold, in_sql_warm = sum(cold["sql_seconds"].values()), sum(warm["sql_seconds"].values())
-    lines.append(f"DuckDB time by query file in that set (statements; cold / warm seconds); outside DuckDB "
-                 f"(Python: binding, estimates, pandas): {total_cold - in_sql_cold:.3f} s / "
-                 f"{total_warm - in_sql_warm:.3f} s of {total_cold:.3f} s / {total_warm:.3f} s:")
+    lines.append(
+        f"DuckDB time by query file in that set (statements; cold / warm seconds); outside DuckDB "
+        f"(Python: binding, estimates, pandas): {total_cold - in_sql_cold:.3f} s / "
+        f"{total_warm - in_sql_warm:.3f} s of {total_cold:.3f} s / {total_warm:.3f} s:"
+    )
     for name, seconds in sorted(cold["sql_seconds"].items(), key=lambda item: -item[1])[:12]:
         lines.append(f"- {name} ×{cold['sql_count'][name]}: {seconds:.3f} s / {warm['sql_seconds'].get(name, 0):.3f} s")
     return lines

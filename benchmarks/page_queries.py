@@ -7,6 +7,7 @@ Recording needs no hook in page code: engine calls and page queries go through t
 quality checks) uses `data.connection()`, so a recording connection sees its statements. Repeated calls with
 equal arguments are one query (the page's cache answers the repeats).
 """
+
 from __future__ import annotations
 
 import pickle
@@ -88,6 +89,7 @@ def install_recorder() -> Recorder:
                 return original(version, *args, **kwargs)
             finally:
                 recorder.depth -= 1
+
         recording.original = original
         return recording
 
@@ -174,6 +176,7 @@ class Watched:
             if isinstance(result, (duckdb.DuckDBPyConnection, duckdb.DuckDBPyRelation)):
                 return Watched(result, self._timer, sql, self._on_statement)
             return result
+
         return watched
 
 

@@ -1,5 +1,6 @@
 """One results table: rows of repeated measurements, the machine they ran on, and the plain-text and markdown
 renderings (printed, and written to benchmarks/results/latest.md)."""
+
 from __future__ import annotations
 
 import os
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @dataclass
 class Row:
     """One benchmark at one scale. `samples` are seconds (or megabytes when unit is "MB"), one per run."""
+
     benchmark: str
     scale: str
     samples: list[float] = field(default_factory=list)
@@ -40,8 +42,19 @@ class Row:
         return self.rows / median if self.rows and median else None
 
 
-COLUMNS = ("benchmark", "scale", "median", "min–max (runs)", "rows/s", "ours/floor", "peer/ours", "ingest/floor",
-           "target (10M)", "met", "note")
+COLUMNS = (
+    "benchmark",
+    "scale",
+    "median",
+    "min–max (runs)",
+    "rows/s",
+    "ours/floor",
+    "peer/ours",
+    "ingest/floor",
+    "target (10M)",
+    "met",
+    "note",
+)
 
 
 def _amount(value: float, unit: str) -> str:
@@ -69,8 +82,19 @@ def cells(row: Row) -> list[str]:
         median = _amount(row.median, row.unit)
         spread = f"{_amount(min(row.samples), row.unit)}–{_amount(max(row.samples), row.unit)} ({len(row.samples)})"
     met = "" if row.met is None else ("yes" if row.met else "MISS")
-    return [row.benchmark, row.scale, median, spread, _rate(row.rows_per_second), _ratio(row.ours_floor),
-            _ratio(row.peer_ours), _ratio(row.ingest_floor), row.target, met, row.note]
+    return [
+        row.benchmark,
+        row.scale,
+        median,
+        spread,
+        _rate(row.rows_per_second),
+        _ratio(row.ours_floor),
+        _ratio(row.peer_ours),
+        _ratio(row.ingest_floor),
+        row.target,
+        met,
+        row.note,
+    ]
 
 
 def machine() -> dict[str, str]:
@@ -80,20 +104,34 @@ def machine() -> dict[str, str]:
             if line.startswith("model name"):
                 cpu = line.split(":", 1)[1].strip()
                 break
-        ram_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                      if line.startswith("MemTotal"))
-        ram = f"{ram_kb / 1024 ** 2:.1f} GB"
+        ram_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        ram = f"{ram_kb / 1024**2:.1f} GB"
     except (OSError, StopIteration):
         ram = "unknown"
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
-                            text=True).stdout.strip() or "unknown"
-    return {"date": datetime.now().strftime("%Y-%m-%d %H:%M"), "nproc": str(os.cpu_count()), "ram": ram,
-            "cpu": cpu, "python": platform.python_version(), "duckdb": duckdb.__version__, "commit": commit}
+    commit = (
+        subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        or "unknown"
+    )
+    return {
+        "date": datetime.now().strftime("%Y-%m-%d %H:%M"),
+        "nproc": str(os.cpu_count()),
+        "ram": ram,
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "commit": commit,
+    }
 
 
 def header_line(info: dict[str, str]) -> str:
-    return (f"{info['date']} · {info['nproc']} cores · {info['ram']} RAM · {info['cpu']} · Python {info['python']}"
-            f" · DuckDB {info['duckdb']} · commit {info['commit']}")
+    return (
+        f"{info['date']} · {info['nproc']} cores · {info['ram']} RAM · {info['cpu']} · Python {info['python']}"
+        f" · DuckDB {info['duckdb']} · commit {info['commit']}"
+    )
 
 
 def render_text(rows: list[Row], info: dict[str, str]) -> str:
@@ -111,8 +149,12 @@ def render_markdown(rows: list[Row], info: dict[str, str], notes: list[str]) -> 
     def escape(value: str) -> str:
         return value.replace("|", "\\|")
 
-    lines = [f"Machine: {header_line(info)}", "", "| " + " | ".join(COLUMNS) + " |",
-             "|" + "|".join("---" for _ in COLUMNS) + "|"]
+    lines = [
+        f"Machine: {header_line(info)}",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "|".join("---" for _ in COLUMNS) + "|",
+    ]
     lines += ["| " + " | ".join(escape(c) for c in cells(r)) + " |" for r in rows]
     if notes:
         lines += ["", *notes]

@@ -3,6 +3,7 @@
 Builds (or reuses) the synthetic warehouse for each scale, measures, prints one table and writes it as markdown
 to benchmarks/results/latest.md. The exit code is 1 only when a measurement could not be taken; missed targets
 are reported in the table, never as a failure (CI runs this as a smoke test at 100k)."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,17 @@ ALIASES = {"memory": "browser"}
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", action="append", help="100k, 1m, 10m, sample (the committed sample data) or any "
-                        "case count such as 5k; repeat or comma-separate for several (default 100k)")
-    parser.add_argument("--only", default=",".join([*SECTIONS, *ALIASES]),
-                        help="comma-separated sections: ingest, pages, floor, peer, memory, browser")
+    parser.add_argument(
+        "--scale",
+        action="append",
+        help="100k, 1m, 10m, sample (the committed sample data) or any "
+        "case count such as 5k; repeat or comma-separate for several (default 100k)",
+    )
+    parser.add_argument(
+        "--only",
+        default=",".join([*SECTIONS, *ALIASES]),
+        help="comma-separated sections: ingest, pages, floor, peer, memory, browser",
+    )
     parser.add_argument("--runs", type=int, default=3, help="warm repetitions in one process (default 3)")
     parser.add_argument("--cold-runs", type=int, default=2, help="fresh processes per cold measurement (default 2)")
     parser.add_argument("--visits", type=int, default=3, help="browser visits of the overview after the first")
@@ -48,8 +56,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     wanted = {ALIASES.get(name.strip(), name.strip()) for name in args.only.split(",") if name.strip()}
     unknown = wanted - set(SECTIONS)
     if unknown:
-        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}: choose from "
-                     f"{', '.join([*SECTIONS, *ALIASES])}")
+        parser.error(f"unknown section(s) {', '.join(sorted(unknown))}: choose from {', '.join([*SECTIONS, *ALIASES])}")
     args.sections = [name for name in SECTIONS if name in wanted]
     return args
 
@@ -59,11 +66,18 @@ def log(message: str) -> None:
 
 
 def measure_scale(scale: str, args: argparse.Namespace) -> tuple[list[Row], list[str], bool]:
-    ctx = Context(dataset(scale, args.cache_dir, log=log), runs=args.runs, cold_runs=args.cold_runs,
-                  visits=args.visits, cache=args.cache_dir, log=log)
+    ctx = Context(
+        dataset(scale, args.cache_dir, log=log),
+        runs=args.runs,
+        cold_runs=args.cold_runs,
+        visits=args.visits,
+        cache=args.cache_dir,
+        log=log,
+    )
     rows: list[Row] = []
-    notes = [f"{scale}: " + ", ".join(f"{table} {count:,}" for table, count in ctx.dataset.manifest["rows"].items()
-                                       if count)]
+    notes = [
+        f"{scale}: " + ", ".join(f"{table} {count:,}" for table, count in ctx.dataset.manifest["rows"].items() if count)
+    ]
     failed = False
     for section in args.sections:
         for measure in SECTIONS[section]:

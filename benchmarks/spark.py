@@ -6,6 +6,7 @@ its comparisons and baseline) for one month and for twelve, at each scale, with 
 Spark's times: the session start, the views over the export, then each report twice (the first pays for the
 JVM's warm-up and Spark's query compilation). The export is cached beside the benchmark warehouse.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,10 @@ def measure(scale: str, master: str) -> dict:
         if not (export / "manifest.json").exists():
             _, out["export_s"] = _timed(export_parquet, con, export, warehouse.version_key())
         today = data_as_of(con.cursor()).date() + timedelta(days=1)  # as `jianfu kpis` counts for old data
-        windows = {"month": Filters(*window_preset("last_month", today)),
-                   "12 months": Filters(*window_preset("last_12_months", today))}
+        windows = {
+            "month": Filters(*window_preset("last_month", today)),
+            "12 months": Filters(*window_preset("last_12_months", today)),
+        }
         duck = {}
         for name, filters in windows.items():
             duck[name], out[f"duckdb {name} s"] = _timed(build_report, con.cursor(), filters, None)

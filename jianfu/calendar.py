@@ -13,6 +13,7 @@ next working day took 1, even across a holiday. SQL gets the same rule from `sql
 of working days per calendar day, bound as one list that a query unnests into a small day table and joins twice
 (receipt day, closing day), so millions of cases cost two hash lookups each and no Python per row.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -62,7 +63,7 @@ def _days(spec: str, year: int) -> list[date]:
         else:
             first = last = date.fromisoformat(spec)
     except ValueError:
-        raise CalendarError(f"{DATA_FILE.name} [year.{year}]: {spec!r} is not a date or 'first..last' range")
+        raise CalendarError(f"{DATA_FILE.name} [year.{year}]: {spec!r} is not a date or 'first..last' range") from None
     if last < first:
         raise CalendarError(f"{DATA_FILE.name} [year.{year}]: range {spec!r} ends before it starts")
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]

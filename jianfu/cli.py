@@ -1,5 +1,6 @@
 """`jianfu …`: everything scriptable. Each area owns its commands in its own module; this file only names them.
 Commands load lazily so that `jianfu kpis` does not pay for importing Streamlit, the importer or argon2."""
+
 from __future__ import annotations
 
 import importlib
@@ -9,13 +10,16 @@ import click
 # command name → module that defines it (in that module's COMMANDS list)
 COMMANDS = {
     "serve": "jianfu.serve",
-    "ingest": "jianfu.ingest.commands", "imports": "jianfu.ingest.commands",
-    "undo": "jianfu.ingest.commands", "rejects": "jianfu.ingest.commands",
+    "ingest": "jianfu.ingest.commands",
+    "imports": "jianfu.ingest.commands",
+    "undo": "jianfu.ingest.commands",
+    "rejects": "jianfu.ingest.commands",
     "sample": "jianfu.sample.commands",
     "kpis": "jianfu.metrics.commands",
     "export": "jianfu.parquet_export",
     "report": "jianfu.report.commands",
-    "user": "jianfu.access.commands", "recover": "jianfu.access.commands",
+    "user": "jianfu.access.commands",
+    "recover": "jianfu.access.commands",
 }
 
 
@@ -35,7 +39,8 @@ class LazyGroup(click.Group):
                 reason = str(exc).strip().splitlines()[0][:200]
                 raise click.ClickException(
                     f"the warehouse file is damaged ({reason}); nothing was changed — run `jianfu recover` to go "
-                    "back to the newest version that reads completely") from exc
+                    "back to the newest version that reads completely"
+                ) from exc
             if isinstance(exc, (warehouse.WarehouseWriteFailed, warehouse.WarehouseMissing)):
                 raise click.ClickException(str(exc)) from exc
             raise

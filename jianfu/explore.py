@@ -6,6 +6,7 @@ That is why these queries are assembled in Python rather than kept in `queries/`
 choice. The global filters apply to a table through its own column, or through the table it hangs off (a
 rating's grid is its case's grid); a filter that cannot apply to a table is reported, never silently dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,6 +47,7 @@ class ExploreError(ValueError):
 @dataclass(frozen=True)
 class Selection:
     """Rows of one table under the filters: the WHERE clause, its parameters, and what could not apply."""
+
     table: str
     where: str
     params: dict
@@ -63,6 +65,7 @@ class Rows:
 @dataclass(frozen=True)
 class Drill:
     """The rows behind one KPI for a window: the chosen part's rows (capped) and both counts."""
+
     kpi_id: str
     part: str
     rows: Rows
@@ -78,8 +81,11 @@ def dimension_columns(table: str) -> list[str]:
     """Columns a pivot may group by: codes, text, flags, small integers, and dates (grouped by month); not the
     table's own single-column key (one group per row) nor personal columns (hashes and free text group nothing)."""
     spec = _table(table)
-    return [c.name for c in spec.columns
-            if c.type in (TEXT, BOOL, INT, DATE, TS) and spec.key != (c.name,) and not c.personal]
+    return [
+        c.name
+        for c in spec.columns
+        if c.type in (TEXT, BOOL, INT, DATE, TS) and spec.key != (c.name,) and not c.personal
+    ]
 
 
 def measure_columns(table: str) -> list[str]:
@@ -111,8 +117,15 @@ def select_rows(table: str, filters=None) -> Selection:
     return Selection(table, " and ".join(clauses) or "true", params, tuple(not_applied))
 
 
-def pivot(con: duckdb.DuckDBPyConnection, table: str, rows: list[str], column: str | None = None,
-          aggregation: str = "count", measure: str | None = None, filters=None) -> Rows:
+def pivot(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    rows: list[str],
+    column: str | None = None,
+    aggregation: str = "count",
+    measure: str | None = None,
+    filters=None,
+) -> Rows:
     """Group `table` by `rows` (and spread `column` across the top) under `filters`.
 
     Dates and timestamps group by month. The long result is capped by `sql_max_rows` like every table."""
@@ -131,7 +144,9 @@ def pivot(con: duckdb.DuckDBPyConnection, table: str, rows: list[str], column: s
     keys = [_group_expression(spec.column(name)) for name in groups]
     selection = select_rows(table, filters)
     aggregate = AGGREGATIONS[aggregation].format(c=f'"{measure}"')
-    select_list = ", ".join([*(f'{expr} as "{name}"' for expr, name in zip(keys, groups)), f'{aggregate} as "{value_name}"'])
+    select_list = ", ".join(
+        [*(f'{expr} as "{name}"' for expr, name in zip(keys, groups)), f'{aggregate} as "{value_name}"']
+    )
     sql = f'select {select_list} from "{table}" where {selection.where} group by all order by all'
 
     long = con.cursor().sql(sql, params=selection.params).to_arrow_table().to_pandas()
@@ -143,11 +158,19 @@ def pivot(con: duckdb.DuckDBPyConnection, table: str, rows: list[str], column: s
 
 def _spread(long: pd.DataFrame, rows: list[str], column: str, value_name: str, fill) -> pd.DataFrame:
     if long[column].nunique(dropna=False) > MAX_PIVOT_COLUMNS:
-        raise ExploreError(f"{column} has more than {MAX_PIVOT_COLUMNS} values: put it in the rows instead.",
-                           "too_many_columns", column=column, limit=MAX_PIVOT_COLUMNS)
+        raise ExploreError(
+            f"{column} has more than {MAX_PIVOT_COLUMNS} values: put it in the rows instead.",
+            "too_many_columns",
+            column=column,
+            limit=MAX_PIVOT_COLUMNS,
+        )
     # A missing key becomes "—" so that pandas keeps it as a row or column of its own.
-    long = long.assign(**{name: long[name].astype(object).where(long[name].notna(), MISSING_KEY).astype(str)
-                          for name in [*rows, column]})
+    long = long.assign(
+        **{
+            name: long[name].astype(object).where(long[name].notna(), MISSING_KEY).astype(str)
+            for name in [*rows, column]
+        }
+    )
     if not rows:
         return long.set_index(column)[[value_name]].T.reset_index(drop=True)
     wide = long.pivot_table(index=rows, columns=column, values=value_name, aggfunc="sum", dropna=False)
@@ -184,8 +207,7 @@ def drill_parts(kpi) -> tuple[str, ...]:
     return tuple(p for p in DRILL_PARTS if p in drill_spec()["kpi"].get(kpi.id, {}))
 
 
-def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator",
-          limit: int | None = None) -> Drill:
+def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator", limit: int | None = None) -> Drill:
     """The rows behind `kpi` for the window and filters: the KPI's own query, cut at its row-level CTE."""
     if not can_drill(kpi):
         raise ExploreError(f"{kpi.id} cannot be drilled to rows.")
@@ -197,9 +219,14 @@ def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator
         raise ExploreError(f"queries/{kpi.query_name}.sql does not end in `select * from final`.")
     rows_sql = _FINAL.sub(f"select * from {source['cte']}", text)
     # As the engine does: a filter on a dimension the query lacks is not applied (and is reported).
-    narrowed = Filters(filters.start, filters.end, **{
-        name: getattr(filters, name) if dim in kpi.dims else () for name, dim in FILTER_DIMENSIONS.items()})
-    not_applied = tuple(name for name, dim in FILTER_DIMENSIONS.items() if getattr(filters, name) and dim not in kpi.dims)
+    narrowed = Filters(
+        filters.start,
+        filters.end,
+        **{name: getattr(filters, name) if dim in kpi.dims else () for name, dim in FILTER_DIMENSIONS.items()},
+    )
+    not_applied = tuple(
+        name for name, dim in FILTER_DIMENSIONS.items() if getattr(filters, name) and dim not in kpi.dims
+    )
     period = Period("current", filters.start, filters.end)
     params = query_params(narrowed, [period], data_as_of(con), "all", load_catalogue().baseline[1])
     params = {k: v for k, v in params.items() if k in query_parameters(kpi.query_name)}
@@ -208,13 +235,23 @@ def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator
     den, num = con.cursor().execute(f"select {counts_sql} from ({rows_sql}) as r", params).fetchone()
     limit = int(limit or settings.get("sql_max_rows"))
     chosen_sql = f"select * from ({rows_sql}) where {rule[part]}"
-    frame = con.cursor().sql(f"{_drill_select(con, chosen_sql, params, source)} limit {limit}",
-                             params=params).to_arrow_table().to_pandas()
+    frame = (
+        con.cursor()
+        .sql(f"{_drill_select(con, chosen_sql, params, source)} limit {limit}", params=params)
+        .to_arrow_table()
+        .to_pandas()
+    )
     total = num if part == "numerator" else den
-    rows = Rows(frame.drop(columns=["period_key", "group_key"], errors="ignore"), int(total), total > limit,
-                not_applied)
-    return Drill(kpi.id, part, rows, int(num) if "numerator" in predicates else None,
-                 int(den) if "denominator" in predicates else None)
+    rows = Rows(
+        frame.drop(columns=["period_key", "group_key"], errors="ignore"), int(total), total > limit, not_applied
+    )
+    return Drill(
+        kpi.id,
+        part,
+        rows,
+        int(num) if "numerator" in predicates else None,
+        int(den) if "denominator" in predicates else None,
+    )
 
 
 def _drill_select(con, chosen_sql: str, params: dict, source: dict) -> str:
@@ -229,5 +266,7 @@ def _drill_select(con, chosen_sql: str, params: dict, source: dict) -> str:
     flags = ", ".join(f'r."{c}"' for c in own)
     # A key is unique only within its exporting system: join on the system too when the rows carry it.
     same_system = ' and b."source_system" = r."source_system"' if "source_system" in cte_columns else ""
-    return (f'select b.*{", " + flags if flags else ""} from ({chosen_sql}) as r '
-            f'inner join "{table}" as b on b."{key}" = r."{key}"{same_system}')
+    return (
+        f"select b.*{', ' + flags if flags else ''} from ({chosen_sql}) as r "
+        f'inner join "{table}" as b on b."{key}" = r."{key}"{same_system}'
+    )

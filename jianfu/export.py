@@ -11,6 +11,7 @@
   optionally only in some rows) shown as `0.0%`, other decimals as `#,##0.0`; the cells keep full precision so
   sums and checks stay exact. CSV has no formats, so its decimals are rounded (rates to 0.01%, others to 0.01).
 """
+
 from __future__ import annotations
 
 import io
@@ -30,20 +31,35 @@ WHOLE_FORMAT = "#,##0"
 CSV_DIGITS, CSV_PERCENT_DIGITS = 2, 4
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 # Filters field → code kind in the string catalogue (code.<kind>.<code>); grids are shown by id.
-_FILTER_FIELDS = (("grids", None), ("teams", "team"), ("service_lines", "service_line"),
-                  ("channels", "channel"), ("centers", "center"))
+_FILTER_FIELDS = (
+    ("grids", None),
+    ("teams", "team"),
+    ("service_lines", "service_line"),
+    ("channels", "channel"),
+    ("centers", "center"),
+)
 
 
 def to_csv(frame: pd.DataFrame, percent: Iterable[str] = ()) -> bytes:
     """CSV in UTF-8 with BOM and Windows line ends (so a field holding a carriage return is quoted, not split);
     decimals rounded, `percent` columns to 4 places (0.01%)."""
-    return (neutralise_frame(_excel_ready(_rounded(frame, set(percent))))
-            .to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig"))
+    return (
+        neutralise_frame(_excel_ready(_rounded(frame, set(percent))))
+        .to_csv(index=False, lineterminator="\r\n")
+        .encode("utf-8-sig")
+    )
 
 
-def to_xlsx(frames: Mapping[str, pd.DataFrame], *, filters=None, as_of=None, kpis: Iterable = (),
-            lang: str | None = None, percent: Mapping[str, Iterable[str]] | None = None,
-            percent_rows: Mapping[str, Sequence[bool]] | None = None) -> bytes:
+def to_xlsx(
+    frames: Mapping[str, pd.DataFrame],
+    *,
+    filters=None,
+    as_of=None,
+    kpis: Iterable = (),
+    lang: str | None = None,
+    percent: Mapping[str, Iterable[str]] | None = None,
+    percent_rows: Mapping[str, Sequence[bool]] | None = None,
+) -> bytes:
     """One workbook: the filter sheet first, then one sheet per entry of `frames` (sheet name → table).
     `percent[name]` are that table's rate columns; `percent_rows[name]` (one flag per row) limits the % format
     to the flagged rows, for a column mixing units (the report's KPI values)."""
@@ -51,8 +67,13 @@ def to_xlsx(frames: Mapping[str, pd.DataFrame], *, filters=None, as_of=None, kpi
     percent, percent_rows = percent or {}, percent_rows or {}
     buffer = io.BytesIO()
     options = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
-    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options},
-                        datetime_format="yyyy-mm-dd hh:mm", date_format="yyyy-mm-dd") as writer:
+    with pd.ExcelWriter(
+        buffer,
+        engine="xlsxwriter",
+        engine_kwargs={"options": options},
+        datetime_format="yyyy-mm-dd hh:mm",
+        date_format="yyyy-mm-dd",
+    ) as writer:
         _filter_sheet(writer, filters, as_of, list(kpis), lang)
         used = {t("export.filter_sheet", lang)}
         for name, frame in frames.items():
@@ -85,16 +106,18 @@ def kpi_rows(kpis: Iterable, lang: str) -> pd.DataFrame:
     rows = []
     for kpi in kpis:
         target = getattr(kpi, "target", None)
-        rows.append({
-            t("export.kpi_id", lang): kpi.id,
-            t("export.kpi_label", lang): kpi.label(lang),
-            t("export.kpi_description", lang): kpi.description(lang),
-            t("export.kpi_formula", lang): getattr(kpi, "formula", "") or "",
-            t("export.kpi_unit", lang): getattr(kpi, "unit", "") or "",
-            t("export.kpi_direction", lang): getattr(kpi, "direction", "") or "",
-            t("export.kpi_target", lang): "" if target is None else target,
-            t("export.kpi_inputs", lang): ", ".join(getattr(kpi, "inputs", ()) or ()),
-        })
+        rows.append(
+            {
+                t("export.kpi_id", lang): kpi.id,
+                t("export.kpi_label", lang): kpi.label(lang),
+                t("export.kpi_description", lang): kpi.description(lang),
+                t("export.kpi_formula", lang): getattr(kpi, "formula", "") or "",
+                t("export.kpi_unit", lang): getattr(kpi, "unit", "") or "",
+                t("export.kpi_direction", lang): getattr(kpi, "direction", "") or "",
+                t("export.kpi_target", lang): "" if target is None else target,
+                t("export.kpi_inputs", lang): ", ".join(getattr(kpi, "inputs", ()) or ()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -108,8 +131,9 @@ def _filter_sheet(writer: pd.ExcelWriter, filters, as_of, kpis: list, lang: str)
     if kpis:
         start_row = len(lines) + 2
         sheet.write_string(start_row, 0, t("export.kpi_definitions", lang))
-        neutralise_frame(kpi_rows(kpis, lang)).to_excel(writer, sheet_name=sheet_name, index=False,
-                                                        startrow=start_row + 1)
+        neutralise_frame(kpi_rows(kpis, lang)).to_excel(
+            writer, sheet_name=sheet_name, index=False, startrow=start_row + 1
+        )
         sheet.set_column(2, 7, 30)
 
 
@@ -144,8 +168,9 @@ def _rounded(frame: pd.DataFrame, percent: set[str]) -> pd.DataFrame:
     return out
 
 
-def _format_table(writer: pd.ExcelWriter, sheet_name: str, frame: pd.DataFrame, percent: set[str],
-                  rows: Sequence[bool] | None) -> dict:
+def _format_table(
+    writer: pd.ExcelWriter, sheet_name: str, frame: pd.DataFrame, percent: set[str], rows: Sequence[bool] | None
+) -> dict:
     """Frozen header and autofilter; returns each column's number format (column index → format). In a column
     of mixed cells the rate cells (flagged `rows`) are rewritten as %, other fractions with decimals, and whole
     numbers stay whole (779, not 779.0)."""

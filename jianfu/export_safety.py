@@ -6,6 +6,7 @@ leading tab or carriage return (OWASP "CSV injection"): an imported comment such
 when an analyst opens the export. Such text gets a leading `'`, which spreadsheets show as text. Numbers are
 never touched: a negative number is a number, not text, and stays numeric in the file.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -25,9 +26,12 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     numbers inside mixed columns) keep their values and types."""
     out = frame.copy()
     out.columns = [neutralise(str(c)) for c in out.columns]
-    for index, column in enumerate(out.columns):
+    for index in range(len(out.columns)):
         series = out.iloc[:, index]
-        if isinstance(series.dtype, pd.CategoricalDtype) or series.dtype == object or \
-                pd.api.types.is_string_dtype(series):
+        if (
+            isinstance(series.dtype, pd.CategoricalDtype)
+            or series.dtype == object
+            or pd.api.types.is_string_dtype(series)
+        ):
             out.isetitem(index, series.astype(object).map(neutralise))
     return out

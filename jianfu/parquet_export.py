@@ -11,13 +11,14 @@ months; the warehouse version; and the span of the data (data_from, data_as_of a
 The export is written to a temporary folder beside DIR and renamed into place at the end: a failure leaves no
 half export. System tables (import log, rows superseded by upserts) are for undo and audit and stay behind.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import shutil
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -47,9 +48,10 @@ def export_parquet(con, out: Path, warehouse_version: str) -> dict:
         tables = {name: _export_table(con, name, staging) for name in TABLES}
         data_from, data_as_of, _ = data_coverage(con)
         manifest = {
-            "format": FORMAT, "format_version": 1,
+            "format": FORMAT,
+            "format_version": 1,
             "warehouse_version": warehouse_version,
-            "exported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "data_from": data_from.isoformat() if data_from else None,
             "data_as_of": data_as_of.isoformat() if data_as_of else None,
             "tables": tables,
@@ -72,12 +74,19 @@ def _export_table(con, name: str, staging: Path) -> dict:
         columns = [{"name": c, "type": str(t)} for c, t in zip(relation.columns, relation.types)]
         rows = cursor.execute(f'select count(*) from "{name}"').fetchall()[0][0]  # name: a schema constant
         folder = staging / name
-        entry = {"path": name, "rows": rows, "columns": columns, "time_column": table.date_column,
-                 "partition_by": None, "months": []}
+        entry = {
+            "path": name,
+            "rows": rows,
+            "columns": columns,
+            "time_column": table.date_column,
+            "partition_by": None,
+            "months": [],
+        }
         if table.date_column and rows:
             # a NULL month is written as NULL_PARTITION by DuckDB itself
             relation.select(f"*, strftime(\"{table.date_column}\", '%Y-%m') as month").write_parquet(
-                str(folder), partition_by=["month"])
+                str(folder), partition_by=["month"]
+            )
             entry["partition_by"] = "month"
             entry["months"] = sorted(p.name.removeprefix("month=") for p in folder.iterdir() if p.is_dir())
         else:
@@ -104,8 +113,13 @@ def export() -> None:
 
 
 @export.command("parquet")
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="New (or empty) folder to write the export to.")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="New (or empty) folder to write the export to.",
+)
 def parquet(out: Path) -> None:
     """Every table of the current warehouse version as Parquet, by month, with manifest.json."""
     from jianfu import warehouse

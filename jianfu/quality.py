@@ -4,6 +4,7 @@ A check is its file: adding a `dq_<name>.sql` adds a check (its title and explan
 catalogue as `data.dq.<name>`). Each result keeps the number of offending rows and a sample to show, so a
 page can say "3 cases closed before they were received" and list them with their source file.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ class CheckResult:
 
 def checks() -> list[str]:
     """Every check, in file-name order."""
-    return [path.stem[len(PREFIX):] for path in sorted(QUERIES.glob(f"{PREFIX}*.sql"))]
+    return [path.stem[len(PREFIX) :] for path in sorted(QUERIES.glob(f"{PREFIX}*.sql"))]
 
 
 def check_sql(check: str) -> str:
@@ -55,5 +56,6 @@ def run_checks(con: duckdb.DuckDBPyConnection, sample_rows: int = 100) -> list[C
 
 def summary(results: list[CheckResult]) -> pd.DataFrame:
     """One row per check: name, offending rows, passed."""
-    return pd.DataFrame([{"check": r.check, "rows": r.rows, "passed": r.passed, "error": r.error or ""}
-                         for r in results])
+    return pd.DataFrame(
+        [{"check": r.check, "rows": r.rows, "passed": r.passed, "error": r.error or ""} for r in results]
+    )

@@ -10,11 +10,16 @@ The rule, everywhere (SQL console views, the explorer's filters, the KPI queries
 3. an id that several other systems share names no row: the child belongs to no grid, so it is hidden from grid
    staff and counted in no grid (street-wide totals still count it).
 """
+
 from __future__ import annotations
 
 # child table → (parent table, the id column both carry)
-PARENTS = {"evaluations": ("cases", "case_id"), "survey_answers": ("survey_responses", "response_id"),
-           "time_use": ("workers", "worker_id"), "record_entries": ("workers", "worker_id")}
+PARENTS = {
+    "evaluations": ("cases", "case_id"),
+    "survey_answers": ("survey_responses", "response_id"),
+    "time_use": ("workers", "worker_id"),
+    "record_entries": ("workers", "worker_id"),
+}
 
 
 def parent_exists(child: str, child_ref: str, parent_from: str, all_parents: str, condition: str = "true") -> str:
@@ -23,6 +28,8 @@ def parent_exists(child: str, child_ref: str, parent_from: str, all_parents: str
     holds every parent row in every grid, so that a shared id is recognised even when its other row is filtered
     away."""
     _, key = PARENTS[child]
-    return (f'exists (select 1 from {parent_from} as p where p."{key}" = {child_ref}."{key}" and ({condition}) '
-            f'and (p.source_system = {child_ref}.source_system or not exists (select 1 from {all_parents} as q '
-            f'where q."{key}" = p."{key}" and q.source_system <> p.source_system)))')
+    return (
+        f'exists (select 1 from {parent_from} as p where p."{key}" = {child_ref}."{key}" and ({condition}) '
+        f"and (p.source_system = {child_ref}.source_system or not exists (select 1 from {all_parents} as q "
+        f'where q."{key}" = p."{key}" and q.source_system <> p.source_system)))'
+    )

@@ -23,6 +23,7 @@ shows every row; with a tuple of grid ids each view keeps only that grid's rows,
 tied to a grid are either street-wide inventories (shown whole) or administrative (hidden). The raw tables
 stay reachable only under the hidden catalog, which layer 1 refuses.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,11 +60,19 @@ READ_STATEMENTS = frozenset({"SELECT"})  # DESCRIBE, SUMMARIZE, FROM, VALUES, WI
 _IN_SCOPE = "grid_id in (select grid_id from scope.grids)"
 # A child table is narrowed through its (already narrowed) parent view, on the full key: see jianfu/references.py
 # (ids are unique only per exporting system, so an id alone could reach another grid's row).
-_THROUGH_PARENT = {child: parent_exists(child, "t", f'"{parent}"', f'{HIDDEN_CATALOG}.main."{parent}"')
-                   for child, (parent, _) in PARENTS.items()}
+_THROUGH_PARENT = {
+    child: parent_exists(child, "t", f'"{parent}"', f'{HIDDEN_CATALOG}.main."{parent}"')
+    for child, (parent, _) in PARENTS.items()
+}
 SCOPE_RULES: dict[str, str | None] = {
-    "cases": _IN_SCOPE, "survey_responses": _IN_SCOPE, "micro_projects": _IN_SCOPE, "grids": _IN_SCOPE,
-    "workers": _IN_SCOPE, **_THROUGH_PARENT, "import_log": None, "rejects": None,
+    "cases": _IN_SCOPE,
+    "survey_responses": _IN_SCOPE,
+    "micro_projects": _IN_SCOPE,
+    "grids": _IN_SCOPE,
+    "workers": _IN_SCOPE,
+    **_THROUGH_PARENT,
+    "import_log": None,
+    "rejects": None,
 }
 
 
@@ -100,9 +109,11 @@ def table_columns(scope: tuple[str, ...] | None = None) -> dict[str, list[str]]:
         return {}
     con = _sandbox(str(path), scope)
     try:
-        rows = con.execute("select table_name, column_name from duckdb_columns() "
-                           "where database_name = 'memory' and schema_name = 'main' "
-                           "order by table_name, column_index").fetchall()
+        rows = con.execute(
+            "select table_name, column_name from duckdb_columns() "
+            "where database_name = 'memory' and schema_name = 'main' "
+            "order by table_name, column_index"
+        ).fetchall()
     finally:
         con.close()
     columns: dict[str, list[str]] = {}
@@ -111,12 +122,16 @@ def table_columns(scope: tuple[str, ...] | None = None) -> dict[str, list[str]]:
     return columns
 
 
-def run_sql(sql: str, *, scope: tuple[str, ...] | None = None, time_limit_ms: int | None = None,
-            max_rows: int | None = None) -> SqlResult:
+def run_sql(
+    sql: str, *, scope: tuple[str, ...] | None = None, time_limit_ms: int | None = None, max_rows: int | None = None
+) -> SqlResult:
     """Run one read-only query in a locked sandbox in a child process; never raises for anything the user typed."""
-    limits = _Limits(int(time_limit_ms or settings.get("sql_time_limit_ms")),
-                     int(max_rows or settings.get("sql_max_rows")),
-                     int(settings.get("sql_max_result_mb")), int(settings.get("sql_memory_mb")))
+    limits = _Limits(
+        int(time_limit_ms or settings.get("sql_time_limit_ms")),
+        int(max_rows or settings.get("sql_max_rows")),
+        int(settings.get("sql_max_result_mb")),
+        int(settings.get("sql_memory_mb")),
+    )
     started = time.perf_counter()
     if not sql or not sql.strip().rstrip(";").strip():
         return _failed(started, "empty", "Type a query first.")
@@ -146,8 +161,12 @@ def _failed(started: float, code: str, message: str, detail: str = "") -> SqlRes
 
 def _memory_reply(limits: _Limits) -> tuple:
     mb = str(limits.memory_mb)
-    return ("error", "memory_limit", f"The query needed more than the console's {mb} MB of memory and was stopped; "
-            "select fewer or smaller columns.", mb)
+    return (
+        "error",
+        "memory_limit",
+        f"The query needed more than the console's {mb} MB of memory and was stopped; select fewer or smaller columns.",
+        mb,
+    )
 
 
 _forkserver = multiprocessing.get_context("forkserver")
@@ -248,8 +267,9 @@ def _check_node(node: dict, views: set[str], ctes: set[str]) -> None:
         in_own_catalog = catalog in ("", "memory") and schema in ("", "main")
         if not ((unqualified and name in ctes) or (in_own_catalog and name in views)):
             shown = ".".join(p for p in (catalog, schema, name) if p)
-            raise SqlRefused("table_not_allowed", f"Table {shown} is not available here; use one of the listed "
-                                                  f"tables.", shown)
+            raise SqlRefused(
+                "table_not_allowed", f"Table {shown} is not available here; use one of the listed tables.", shown
+            )
     elif kind == "TABLE_FUNCTION":
         function = node.get("function", {})
         name = str(function.get("function_name", "")).lower()
@@ -274,8 +294,12 @@ def _nodes(tree):
 
 
 def _cte_names(tree) -> list[str]:
-    return [entry["key"] for node in _nodes(tree) if isinstance(node.get("cte_map"), dict)
-            for entry in node["cte_map"].get("map", [])]
+    return [
+        entry["key"]
+        for node in _nodes(tree)
+        if isinstance(node.get("cte_map"), dict)
+        for entry in node["cte_map"].get("map", [])
+    ]
 
 
 def _sandbox(path: str, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnection:
@@ -315,8 +339,12 @@ def _fetch_bounded(cursor: duckdb.DuckDBPyConnection, sql: str, limits: _Limits)
         size += batch.nbytes
         if size > limits.result_mb << 20:
             mb = str(limits.result_mb)
-            return ("error", "result_too_large", f"The result is larger than {mb} MB; select fewer rows or "
-                    "columns.", mb)
+            return (
+                "error",
+                "result_too_large",
+                f"The result is larger than {mb} MB; select fewer rows or columns.",
+                mb,
+            )
         if count > limits.rows:
             break
     table = pa.Table.from_batches(batches, schema=reader.schema).slice(0, limits.rows)

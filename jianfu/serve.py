@@ -1,6 +1,7 @@
 """`jianfu serve`: build the warehouse from the embedded sample exports when none exists, then start Streamlit
 with the flags that keep it off the network (STACK.md). It runs `asgi.py`: the dashboard on Streamlit's server
 plus the login-cookie routes."""
+
 from __future__ import annotations
 
 import os
@@ -13,10 +14,14 @@ from jianfu import settings, warehouse
 from jianfu.settings import ROOT
 
 STREAMLIT_FLAGS = (
-    "--server.address", "127.0.0.1",  # without it a headless start looks up an external IP
-    "--server.headless", "true",
-    "--browser.gatherUsageStats", "false",
-    "--server.fileWatcherType", "none",
+    "--server.address",
+    "127.0.0.1",  # without it a headless start looks up an external IP
+    "--server.headless",
+    "true",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
 )
 
 
@@ -46,8 +51,16 @@ def serve(port: int) -> None:
     path = ensure_warehouse()
     click.echo(f"warehouse: {path}")
     click.echo(f"dashboard: http://127.0.0.1:{port}")
-    args = [sys.executable, "-m", "streamlit", "run", str(ROOT / "asgi.py"), "--server.port", str(port),
-            *STREAMLIT_FLAGS]
+    args = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "asgi.py"),
+        "--server.port",
+        str(port),
+        *STREAMLIT_FLAGS,
+    ]
     os.execv(sys.executable, args)
 
 

@@ -1,5 +1,6 @@
 """Every knob in one declarative list (name, default, help). Each is read from the environment as
 JIANFU_<NAME upper-cased>; README.md documents them all (a test fails when one is missing there)."""
+
 from __future__ import annotations
 
 import os
@@ -27,20 +28,36 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("suppress_below_n", 10, "A KPI with fewer observations is hidden (shown as n<10)."),
     Setting("rank_below_n", 30, "A KPI with fewer observations is shown but neither coloured nor ranked."),
     Setting("score_cap", 1.25, "Upper cap of a CityScore-style KPI score."),
-    Setting("query_memory_limit", "768MB", "DuckDB memory for the dashboard's queries; larger ones spill to disk "
-            "(data_dir/spill), so one process stays within about 1.5 GB even at 10M cases."),
+    Setting(
+        "query_memory_limit",
+        "768MB",
+        "DuckDB memory for the dashboard's queries; larger ones spill to disk "
+        "(data_dir/spill), so one process stays within about 1.5 GB even at 10M cases.",
+    ),
     Setting("keep_versions", 5, "How many older warehouse versions are kept for recovery."),
     Setting("sql_time_limit_ms", 5000, "Time limit of one query in the analyst SQL console."),
     Setting("sql_max_rows", 10000, "Row cap of the SQL console and drill-down (a notice says when it cut)."),
-    Setting("sql_max_result_mb", 64, "Byte cap of one SQL console result, measured as it streams: a larger result is "
-            "refused with a notice (rows can be huge: lists, long text)."),
-    Setting("sql_memory_mb", 3072, "Address-space limit of the child process that runs one SQL console query; a "
-            "query needing more stops with a notice and the server is untouched."),
+    Setting(
+        "sql_max_result_mb",
+        64,
+        "Byte cap of one SQL console result, measured as it streams: a larger result is "
+        "refused with a notice (rows can be huge: lists, long text).",
+    ),
+    Setting(
+        "sql_memory_mb",
+        3072,
+        "Address-space limit of the child process that runs one SQL console query; a "
+        "query needing more stops with a notice and the server is untouched.",
+    ),
     Setting("max_upload_mb", 200, "Largest export accepted by the browser upload."),
     Setting("session_minutes", 480, "A login expires after this many minutes."),
     Setting("lang", "zh", "Default UI language (zh or en)."),
-    Setting("spark_master", "local[2]", "Where `jianfu kpis --engine spark` runs: local[N], a cluster master URL "
-            "(spark://…, yarn, k8s://…) or a Spark Connect URL (sc://host:15002)."),
+    Setting(
+        "spark_master",
+        "local[2]",
+        "Where `jianfu kpis --engine spark` runs: local[N], a cluster master URL "
+        "(spark://…, yarn, k8s://…) or a Spark Connect URL (sc://host:15002).",
+    ),
 )
 
 

@@ -6,6 +6,7 @@ transaction on the copy, checkpoints and closes it, then atomically repoints `cu
 A reader resolves the symlink once per query batch and keeps one connection per real path, so it sees either
 the old or the new state, never a mix; a kill -9 at any moment leaves the symlink on the last good version.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -187,7 +188,8 @@ def write():
                 reason = str(exc).strip().splitlines()[0][:200]
                 raise WarehouseWriteFailed(
                     f"the warehouse could not be written ({reason}): the disk is full or a file-size limit was "
-                    "reached; the warehouse is unchanged — free some space and try again.") from exc
+                    "reached; the warehouse is unchanged — free some space and try again."
+                ) from exc
             raise
         _prune(folder, keep=int(settings.get("keep_versions")))
 

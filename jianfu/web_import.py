@@ -1,5 +1,6 @@
 """The browser side of an import: uploaded files become files on disk under their own names (the import log
 records the name), then go through the same `import_files` pipeline and mappings as `jianfu ingest`."""
+
 from __future__ import annotations
 
 import tempfile
@@ -16,8 +17,9 @@ def too_large(uploads: Iterable) -> list[str]:
     return [u.name for u in uploads if u.size > limit]
 
 
-def import_uploads(uploads: list, mapping_upload=None, who: str = "browser",
-                   progress: Callable[[str, float], None] | None = None) -> list[ImportOutcome]:
+def import_uploads(
+    uploads: list, mapping_upload=None, who: str = "browser", progress: Callable[[str, float], None] | None = None
+) -> list[ImportOutcome]:
     """Import uploaded files (objects with `.name` and `.getvalue()`, as st.file_uploader returns), with an
     optional uploaded mapping file used for all of them."""
     with tempfile.TemporaryDirectory(prefix="jianfu-upload-") as folder:

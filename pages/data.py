@@ -1,4 +1,5 @@
 """数据 Data: import history, rejected rows, data-quality checks, upload an export, undo an import."""
+
 import streamlit as st
 
 from jianfu import quality, settings, warehouse, web_import
@@ -75,10 +76,21 @@ with st.form("data_upload", clear_on_submit=True):
     # Streamlit draws the widget's own words ("Upload", "per file") in English and has no option to change
     # them; our label, help and size limit (shown in the widget) are what we can set.
     max_mb = int(settings.get("max_upload_mb"))
-    uploads = st.file_uploader(t("data.upload_files"), type=["csv", "xlsx", "xls"], accept_multiple_files=True,
-                               key="data_upload_files", help=t("data.upload_files_help"), max_upload_size=max_mb)
-    mapping_upload = st.file_uploader(t("data.upload_mapping"), type=["toml"], key="data_upload_mapping",
-                                      help=t("data.upload_mapping_help"), max_upload_size=max_mb)
+    uploads = st.file_uploader(
+        t("data.upload_files"),
+        type=["csv", "xlsx", "xls"],
+        accept_multiple_files=True,
+        key="data_upload_files",
+        help=t("data.upload_files_help"),
+        max_upload_size=max_mb,
+    )
+    mapping_upload = st.file_uploader(
+        t("data.upload_mapping"),
+        type=["toml"],
+        key="data_upload_mapping",
+        help=t("data.upload_mapping_help"),
+        max_upload_size=max_mb,
+    )
     submitted = st.form_submit_button(t("data.upload_button"), type="primary")
 if submitted:
     oversized = web_import.too_large(uploads or [])
@@ -94,13 +106,25 @@ if submitted:
         except audit.AuditUnavailable as exc:
             st.error(t("access.audit_unavailable", error=str(exc)))
             st.stop()
-        outcomes = web_import.import_uploads(uploads, mapping_upload, who=current_user().name,
-                                             progress=lambda step, fraction: bar.progress(min(fraction, 1.0), step))
+        outcomes = web_import.import_uploads(
+            uploads,
+            mapping_upload,
+            who=current_user().name,
+            progress=lambda step, fraction: bar.progress(min(fraction, 1.0), step),
+        )
         for o in outcomes:
             if o.outcome == "loaded":
-                _flash("success", t("data.upload_done", name=o.file_name, read=format.count(o.rows_read),
-                                    loaded=format.count(o.rows_loaded), updated=format.count(o.rows_updated),
-                                    rejected=format.count(o.rows_rejected)))
+                _flash(
+                    "success",
+                    t(
+                        "data.upload_done",
+                        name=o.file_name,
+                        read=format.count(o.rows_read),
+                        loaded=format.count(o.rows_loaded),
+                        updated=format.count(o.rows_updated),
+                        rejected=format.count(o.rows_rejected),
+                    ),
+                )
             elif o.outcome == "unchanged":
                 _flash("info", t("data.upload_unchanged", name=o.file_name))
             else:
@@ -115,9 +139,16 @@ if data.has_warehouse():
     if undoable.empty:
         st.info(t("data.no_undoable"))
     else:
-        labels = {row.import_id: t("data.import_option", import_id=row.import_id, file_name=row.file_name,
-                                   target=row.target, finished=format.day(row.finished_at))
-                  for row in undoable.itertuples()}
+        labels = {
+            row.import_id: t(
+                "data.import_option",
+                import_id=row.import_id,
+                file_name=row.file_name,
+                target=row.target,
+                finished=format.day(row.finished_at),
+            )
+            for row in undoable.itertuples()
+        }
         import_id = st.selectbox(t("data.undo_choose"), list(labels), format_func=labels.get, key="data_undo_id")
         confirmed = st.checkbox(t("data.undo_confirm"), key=f"data_undo_confirm_{import_id}")
         if st.button(t("data.undo_button"), disabled=not confirmed, key="data_undo_button"):

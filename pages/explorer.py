@@ -1,4 +1,5 @@
 """探索 Explorer: drill from a KPI to its rows, pivot any canonical table, and the sandboxed SQL console."""
+
 from functools import partial
 
 import streamlit as st
@@ -65,49 +66,83 @@ with drill_tab:
         st.info(t("access.not_allowed"))
     else:
         drillable = [kpi_id for kpi_id in catalogue if explore.can_drill(catalogue[kpi_id])]
-        kpi = catalogue[st.selectbox(t("explorer.drill.kpi"), drillable, key="explorer_drill_kpi",
-                                     format_func=lambda k: catalogue[k].label(lang))]
-        part = st.radio(t("explorer.drill.part"), explore.drill_parts(kpi), horizontal=True, key="explorer_drill_part",
-                        format_func=lambda p: t(f"explorer.drill.part_{p}"))
+        kpi = catalogue[
+            st.selectbox(
+                t("explorer.drill.kpi"),
+                drillable,
+                key="explorer_drill_kpi",
+                format_func=lambda k: catalogue[k].label(lang),
+            )
+        ]
+        part = st.radio(
+            t("explorer.drill.part"),
+            explore.drill_parts(kpi),
+            horizontal=True,
+            key="explorer_drill_part",
+            format_func=lambda p: t(f"explorer.drill.part_{p}"),
+        )
         try:
             drill = _drill(version, kpi.id, filters, part)
         except explore.ExploreError as error:
             st.warning(t("explorer.drill.unavailable", reason=str(error)))
         else:
             if drill.numerator is not None and drill.denominator is not None:
-                st.caption(t("explorer.drill.counts", num=format.count(drill.numerator),
-                             den=format.count(drill.denominator)))
+                st.caption(
+                    t("explorer.drill.counts", num=format.count(drill.numerator), den=format.count(drill.denominator))
+                )
             else:
                 st.caption(t("explorer.drill.rows_count", rows=format.count(drill.rows.total)))
             st.caption(t("explorer.drill.personal_note"))
             show_rows(drill.rows, key="explorer_drill", name=kpi.label(lang), filters=filters, as_of=as_of, kpis=[kpi])
 
 with pivot_tab:
-    table = st.selectbox(t("explorer.pivot.table"), explore.tables(), key="explorer_pivot_table",
-                         format_func=lambda name: t(f"explorer.table.{name}"))
+    table = st.selectbox(
+        t("explorer.pivot.table"),
+        explore.tables(),
+        key="explorer_pivot_table",
+        format_func=lambda name: t(f"explorer.table.{name}"),
+    )
     dimensions = explore.dimension_columns(table)
     left, middle, right = st.columns(3)
-    rows = left.multiselect(t("explorer.pivot.rows"), dimensions, default=dimensions[:1], max_selections=3,
-                            format_func=column_name, key=f"explorer_pivot_rows_{table}")
-    column = middle.selectbox(t("explorer.pivot.column"), [None, *(d for d in dimensions if d not in rows)],
-                              format_func=lambda c: t("explorer.pivot.none") if c is None else column_name(c),
-                              key=f"explorer_pivot_column_{table}")
+    rows = left.multiselect(
+        t("explorer.pivot.rows"),
+        dimensions,
+        default=dimensions[:1],
+        max_selections=3,
+        format_func=column_name,
+        key=f"explorer_pivot_rows_{table}",
+    )
+    column = middle.selectbox(
+        t("explorer.pivot.column"),
+        [None, *(d for d in dimensions if d not in rows)],
+        format_func=lambda c: t("explorer.pivot.none") if c is None else column_name(c),
+        key=f"explorer_pivot_column_{table}",
+    )
     measures = explore.measure_columns(table)
-    aggregation = right.selectbox(t("explorer.pivot.aggregation"), list(explore.AGGREGATIONS) if measures else ["count"],
-                                  format_func=lambda a: t(f"explorer.pivot.agg_{a}"), key="explorer_pivot_agg")
+    aggregation = right.selectbox(
+        t("explorer.pivot.aggregation"),
+        list(explore.AGGREGATIONS) if measures else ["count"],
+        format_func=lambda a: t(f"explorer.pivot.agg_{a}"),
+        key="explorer_pivot_agg",
+    )
     measure = None
     if aggregation != "count":
-        measure = right.selectbox(t("explorer.pivot.measure"), measures, format_func=column_name,
-                                  key=f"explorer_pivot_measure_{table}")
-    st.caption(t("explorer.pivot.dates_by_month") if measures else
-               f"{t('explorer.pivot.dates_by_month')} {t('explorer.pivot.no_measure')}")
+        measure = right.selectbox(
+            t("explorer.pivot.measure"), measures, format_func=column_name, key=f"explorer_pivot_measure_{table}"
+        )
+    st.caption(
+        t("explorer.pivot.dates_by_month")
+        if measures
+        else f"{t('explorer.pivot.dates_by_month')} {t('explorer.pivot.no_measure')}"
+    )
     try:
         result = _pivot(version, table, tuple(rows), column, aggregation, measure, filters)
     except explore.ExploreError as error:
         explore_error(error)
     else:
-        show_rows(result, codes_across=column, key="explorer_pivot", name=f"{table}_pivot", filters=filters,
-                  as_of=as_of)
+        show_rows(
+            result, codes_across=column, key="explorer_pivot", name=f"{table}_pivot", filters=filters, as_of=as_of
+        )
 
 with sql_tab:
     if not scope.may_run_sql:
@@ -120,9 +155,12 @@ with sql_tab:
             for name, columns in _sql_tables(version, scope.sql_grids).items():
                 st.markdown(f"**{name}** · {', '.join(columns)}")
         with st.form("explorer_sql_form"):
-            sql = st.text_area(t("explorer.sql.query"), key="explorer_sql_text", height=160,
-                               value="select status, count(*) as cases\nfrom cases\n"
-                                     "group by status\norder by cases desc")
+            sql = st.text_area(
+                t("explorer.sql.query"),
+                key="explorer_sql_text",
+                height=160,
+                value="select status, count(*) as cases\nfrom cases\ngroup by status\norder by cases desc",
+            )
             if st.form_submit_button(t("explorer.sql.run"), type="primary"):
                 try:
                     audit_action("sql", sql)  # logged before it runs: a query that cannot be logged does not run
@@ -134,8 +172,9 @@ with sql_tab:
         if result is not None and result.error_code:
             st.error(t(f"explorer.sql.error.{result.error_code}", detail=result.detail))
         elif result is not None:
-            st.caption(t("explorer.sql.elapsed", rows=format.count(len(result.frame)),
-                         ms=format.number(result.elapsed_ms, 0)))
+            st.caption(
+                t("explorer.sql.elapsed", rows=format.count(len(result.frame)), ms=format.number(result.elapsed_ms, 0))
+            )
             if result.truncated:
                 st.warning(t("explorer.sql.truncated", rows=format.count(max_rows)))
             if result.frame.empty:

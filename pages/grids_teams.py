@@ -1,5 +1,6 @@
 """网格与队伍 Grids & teams: each grid per 1,000 residents (cases, visits; response and satisfaction as funnel
 plots, not a league table), and each social-worker team's workload."""
+
 import streamlit as st
 
 from jianfu import kpi_frames
@@ -33,15 +34,37 @@ else:
     per_grid = profile.assign(kpi_id="case_volume", split="grid_id", group_code=profile["grid_id"])
     left, right = st.columns(2)
     with left:
-        components.bar_chart(per_grid, "name", "cases_per_1000", t("grids_teams.cases_chart"), "grids_teams_cases",
-                             filters=drill_filters, horizontal=True, sort=True,
-                             y_label=t("grids_teams.column.cases_per_1000"))
+        components.bar_chart(
+            per_grid,
+            "name",
+            "cases_per_1000",
+            t("grids_teams.cases_chart"),
+            "grids_teams_cases",
+            filters=drill_filters,
+            horizontal=True,
+            sort=True,
+            y_label=t("grids_teams.column.cases_per_1000"),
+        )
     with right:
-        components.bar_chart(per_grid, "name", "visits_per_1000_households", t("grids_teams.visits_chart"),
-                             "grids_teams_visits", horizontal=True, sort=True,
-                             y_label=t("grids_teams.column.visits_per_1000_households"))
-    show_table(profile, key="grids_teams_profile", name=t("grids_teams.grids_title"), labels="grids_teams.column",
-               filters=filters, as_of=as_of, kpis=[catalogue["case_volume"], catalogue["visit_coverage"]])
+        components.bar_chart(
+            per_grid,
+            "name",
+            "visits_per_1000_households",
+            t("grids_teams.visits_chart"),
+            "grids_teams_visits",
+            horizontal=True,
+            sort=True,
+            y_label=t("grids_teams.column.visits_per_1000_households"),
+        )
+    show_table(
+        profile,
+        key="grids_teams_profile",
+        name=t("grids_teams.grids_title"),
+        labels="grids_teams.column",
+        filters=filters,
+        as_of=as_of,
+        kpis=[catalogue["case_volume"], catalogue["visit_coverage"]],
+    )
 
 grid_names = data.filter_options().grids
 by_grid = data.by_many([kpi_id for kpi_id, _ in FUNNELS], filters, by="grid_id")
@@ -52,9 +75,16 @@ for column, (kpi_id, title_key) in zip(st.columns(len(FUNNELS)), FUNNELS):
             st.subheader(t(title_key))
             components.empty_state()
         else:
-            charts.show(charts.funnel_plot(points, t(title_key), t("grids_teams.funnel_x"),
-                                           catalogue[kpi_id].label(current_lang()), tickformat=".0%"),
-                        key=f"grids_teams_funnel_{kpi_id}")
+            charts.show(
+                charts.funnel_plot(
+                    points,
+                    t(title_key),
+                    t("grids_teams.funnel_x"),
+                    catalogue[kpi_id].label(current_lang()),
+                    tickformat=".0%",
+                ),
+                key=f"grids_teams_funnel_{kpi_id}",
+            )
 components.small_n_note()
 
 st.subheader(t("grids_teams.teams_title"))
@@ -62,8 +92,23 @@ teams = with_labels(data.query("page_grids_team_workload", filters), {"team": "t
 if components.is_empty(teams):
     components.empty_state()
 else:
-    components.bar_chart(teams, "team", "cases_per_worker", t("grids_teams.teams_title"), "grids_teams_workload",
-                         horizontal=True, sort=True, y_label=t("grids_teams.column.cases_per_worker"))
-    show_table(teams, key="grids_teams_teams", name=t("grids_teams.teams_title"), labels="grids_teams.column",
-               percent=["admin_share"], filters=filters, as_of=as_of,
-               kpis=[catalogue["admin_time_share"], catalogue["field_visits"]])
+    components.bar_chart(
+        teams,
+        "team",
+        "cases_per_worker",
+        t("grids_teams.teams_title"),
+        "grids_teams_workload",
+        horizontal=True,
+        sort=True,
+        y_label=t("grids_teams.column.cases_per_worker"),
+    )
+    show_table(
+        teams,
+        key="grids_teams_teams",
+        name=t("grids_teams.teams_title"),
+        labels="grids_teams.column",
+        percent=["admin_share"],
+        filters=filters,
+        as_of=as_of,
+        kpis=[catalogue["admin_time_share"], catalogue["field_visits"]],
+    )

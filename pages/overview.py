@@ -1,5 +1,6 @@
 """总览 Overview: the leadership cockpit — 本月要点, composite and pillar scores, headline KPI cards, signals by
 impact, best and worst KPIs."""
+
 import streamlit as st
 
 from jianfu.ui import components, data, filter_bar, format
@@ -26,9 +27,13 @@ view.signals(series)
 view.control_chart(filters, printing)
 
 best, worst = view.best_and_worst(composite["results"])
-for column, (title_key, ids, empty_key, key) in zip(st.columns(2), (
+for column, (title_key, ids, empty_key, key) in zip(
+    st.columns(2),
+    (
         ("overview.top_title", best, "overview.none_best", "overview_top"),
-        ("overview.bottom_title", worst, "overview.none_worst", "overview_bottom"))):
+        ("overview.bottom_title", worst, "overview.none_worst", "overview_bottom"),
+    ),
+):
     with column:
         st.subheader(t(title_key))
         if ids:

@@ -1,5 +1,6 @@
 """减负 Record-keeping: ledgers and hours removed (waterfall), duplicate fields and records, inspections, workers'
 paperwork vs field time, access requests and the work list."""
+
 import streamlit as st
 
 from jianfu import kpi_frames
@@ -8,8 +9,17 @@ from jianfu.ui import charts, components, data, filter_bar, flow_charts, format
 from jianfu.ui.components import with_labels
 from jianfu.ui.i18n import current_lang, t
 
-KPIS = ["ledger_reduction", "burden_hours", "hours_saved", "duplicate_fields", "duplicate_records",
-        "inspections_rate", "access_refusals", "admin_time_share", "field_visits"]
+KPIS = [
+    "ledger_reduction",
+    "burden_hours",
+    "hours_saved",
+    "duplicate_fields",
+    "duplicate_records",
+    "inspections_rate",
+    "access_refusals",
+    "admin_time_share",
+    "field_visits",
+]
 
 components.page_header("page.record_keeping", "record_keeping.intro")
 components.require_warehouse()
@@ -41,43 +51,97 @@ if waterfall.empty:
 else:
     left, right = st.columns(2)
     with left:
-        charts.show(flow_charts.waterfall(waterfall, "step", "ledgers", steps, t("record_keeping.waterfall_ledgers"),
-                                          t("record_keeping.count_axis")), key="record_keeping_waterfall_ledgers")
+        charts.show(
+            flow_charts.waterfall(
+                waterfall,
+                "step",
+                "ledgers",
+                steps,
+                t("record_keeping.waterfall_ledgers"),
+                t("record_keeping.count_axis"),
+            ),
+            key="record_keeping_waterfall_ledgers",
+        )
     with right:
-        charts.show(flow_charts.waterfall(waterfall, "step", "hours", steps, t("record_keeping.waterfall_hours"),
-                                          t("record_keeping.hours_axis")), key="record_keeping_waterfall_hours")
-    show_table(waterfall.assign(step=waterfall["step"].map(steps)).rename(
-        columns={"ledgers": "ledger_count", "hours": "yearly_hours"}), key="record_keeping_waterfall",
-        name=t("record_keeping.waterfall_title"), labels="record_keeping.column", filters=filters, as_of=as_of,
-        kpis=[catalogue["ledger_reduction"], catalogue["burden_hours"], catalogue["hours_saved"]])
+        charts.show(
+            flow_charts.waterfall(
+                waterfall, "step", "hours", steps, t("record_keeping.waterfall_hours"), t("record_keeping.hours_axis")
+            ),
+            key="record_keeping_waterfall_hours",
+        )
+    show_table(
+        waterfall.assign(step=waterfall["step"].map(steps)).rename(
+            columns={"ledgers": "ledger_count", "hours": "yearly_hours"}
+        ),
+        key="record_keeping_waterfall",
+        name=t("record_keeping.waterfall_title"),
+        labels="record_keeping.column",
+        filters=filters,
+        as_of=as_of,
+        kpis=[catalogue["ledger_reduction"], catalogue["burden_hours"], catalogue["hours_saved"]],
+    )
 
 fields = data.query("page_burden_duplicate_fields", filters)
-section("record_keeping.duplicate_fields_title", fields, "record_keeping_duplicate_fields",
-        kpis=[catalogue["duplicate_fields"]])
+section(
+    "record_keeping.duplicate_fields_title",
+    fields,
+    "record_keeping_duplicate_fields",
+    kpis=[catalogue["duplicate_fields"]],
+)
 records = data.query("page_burden_duplicate_records", filters)
-section("record_keeping.duplicate_records_title", records, "record_keeping_duplicate_records",
-        chart=charts.bars(records.head(15), "name", "duplicate_entries", None,
-                          y_label=t("record_keeping.column.duplicate_entries"), horizontal=True),
-        percent=["duplicate_share"], kpis=[catalogue["duplicate_records"]])
+section(
+    "record_keeping.duplicate_records_title",
+    records,
+    "record_keeping_duplicate_records",
+    chart=charts.bars(
+        records.head(15),
+        "name",
+        "duplicate_entries",
+        None,
+        y_label=t("record_keeping.column.duplicate_entries"),
+        horizontal=True,
+    ),
+    percent=["duplicate_share"],
+    kpis=[catalogue["duplicate_records"]],
+)
 
 inspections = with_labels(data.query("page_burden_inspections", filters), {"plan_status": "plan_status"})
-section("record_keeping.inspections_title", inspections, "record_keeping_inspections",
-        chart=charts.bars(inspections, "quarter", "inspections", None, color="plan_status",
-                          y_label=t("record_keeping.column.inspections")),
-        kpis=[catalogue["inspections_rate"]])
+section(
+    "record_keeping.inspections_title",
+    inspections,
+    "record_keeping_inspections",
+    chart=charts.bars(
+        inspections, "quarter", "inspections", None, color="plan_status", y_label=t("record_keeping.column.inspections")
+    ),
+    kpis=[catalogue["inspections_rate"]],
+)
 
 time_use = with_labels(data.query("page_burden_time_use", filters), {"activity": "activity"})
 time_use["month"] = time_use["month"].map(format.month)
-section("record_keeping.time_use_title", time_use, "record_keeping_time_use",
-        chart=charts.bars(time_use, "month", "hours", None, color="activity", y_label=t("record_keeping.hours_axis")),
-        percent=["share_of_hours"], kpis=[catalogue["admin_time_share"], catalogue["field_visits"]])
+section(
+    "record_keeping.time_use_title",
+    time_use,
+    "record_keeping_time_use",
+    chart=charts.bars(time_use, "month", "hours", None, color="activity", y_label=t("record_keeping.hours_axis")),
+    percent=["share_of_hours"],
+    kpis=[catalogue["admin_time_share"], catalogue["field_visits"]],
+)
 
 access = with_labels(data.query("page_burden_access", filters), {"decision": "decision", "reason": "access_reason"})
-section("record_keeping.access_title", access, "record_keeping_access",
-        chart=charts.bars(access, "decision", "requests", None, color="reason",
-                          y_label=t("record_keeping.column.requests")),
-        kpis=[catalogue["access_refusals"]])
+section(
+    "record_keeping.access_title",
+    access,
+    "record_keeping_access",
+    chart=charts.bars(
+        access, "decision", "requests", None, color="reason", y_label=t("record_keeping.column.requests")
+    ),
+    kpis=[catalogue["access_refusals"]],
+)
 
 work_items = with_labels(data.query("page_burden_work_items", filters), {"category": "work_category"})
-section("record_keeping.work_items_title", work_items, "record_keeping_work_items",
-        chart=charts.bars(work_items, "category", "items", None, y_label=t("record_keeping.column.items")))
+section(
+    "record_keeping.work_items_title",
+    work_items,
+    "record_keeping_work_items",
+    chart=charts.bars(work_items, "category", "items", None, y_label=t("record_keeping.column.items")),
+)

@@ -1,13 +1,24 @@
 """满意度 Satisfaction: 好差评 distribution, top-box, 差评 per 1,000, overdue 差评, survey index by grid (funnel),
 dimension scores, key drivers, resident comments."""
+
 import streamlit as st
 
 from jianfu.ui import charts, components, data, filter_bar
 from jianfu.ui import satisfaction_view as view
 from jianfu.ui.i18n import formatter, t
 
-KPIS = ["good_rating_rate", "top_box_rate", "bad_per_1000", "rating_coverage", "bad_rectified_on_time",
-        "bad_callback_rate", "satisfaction_rate", "resolution_rate", "satisfaction_index", "top2_box"]
+KPIS = [
+    "good_rating_rate",
+    "top_box_rate",
+    "bad_per_1000",
+    "rating_coverage",
+    "bad_rectified_on_time",
+    "bad_callback_rate",
+    "satisfaction_rate",
+    "resolution_rate",
+    "satisfaction_index",
+    "top2_box",
+]
 
 components.page_header("page.satisfaction", "satisfaction.intro")
 components.require_warehouse()
@@ -19,8 +30,16 @@ components.kpi_grid(KPIS, filters)
 components.small_n_note()
 
 st.subheader(t("satisfaction.ratings_title"))
-by = st.segmented_control(t("satisfaction.ratings_by"), ["month", "source"], key="satisfaction_ratings_by",
-                          default="month", format_func=formatter("satisfaction.by_{code}")) or "month"
+by = (
+    st.segmented_control(
+        t("satisfaction.ratings_by"),
+        ["month", "source"],
+        key="satisfaction_ratings_by",
+        default="month",
+        format_func=formatter("satisfaction.by_{code}"),
+    )
+    or "month"
+)
 ratings = data.query("page_satisfaction_rating_distribution", view.ratings_filters(filters, by), by=by)
 if components.is_empty(ratings, "ratings"):
     components.empty_state()

@@ -6,6 +6,6 @@ select a.source_system, a.source_file_id, a.response_id, a.item, a.score, i.scal
 from survey_answers as a
 left join survey_items as i on i.item = a.item
 where i.item is null
-   or a.score > i.scale_max
-   or a.score < i.scale_min
+    or a.score > i.scale_max
+    or a.score < i.scale_min
 order by a.source_file_id, a.response_id, a.item

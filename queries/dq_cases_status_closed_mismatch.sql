@@ -5,5 +5,5 @@
 select source_system, source_file_id, case_id, status, closed_at
 from cases
 where (status = 'closed' and closed_at is null)
-   or (status in ('received', 'in_progress') and closed_at is not null)
+    or (status in ('received', 'in_progress') and closed_at is not null)
 order by source_file_id, case_id

@@ -5,7 +5,10 @@
 select c.grid_id, count(*) as cases, min(c.source_file_id) as first_source_file_id
 from cases as c
 where c.grid_id is not null
-  and exists (select 1 from grids)
-  and not exists (select 1 from grids as g where g.grid_id = c.grid_id)
+    and exists (select 1 from grids)
+    and not exists (
+        select 1 from grids as g
+        where g.grid_id = c.grid_id
+    )
 group by c.grid_id
 order by c.grid_id

@@ -9,7 +9,7 @@ with by_month as (
         count(*) filter (where status = 'closed') as closed_cases
     from cases
     where closed_at is not null
-    group by 1
+    group by month
 ),
 
 final as (

@@ -18,9 +18,11 @@ service_line_values as (
 ),
 
 final as (
-    select 'grid_id' as dimension, value from grid_values where value is not null
+    select 'grid_id' as dimension, value from grid_values
+    where value is not null
     union all
-    select 'service_line' as dimension, value from service_line_values where value is not null
+    select 'service_line' as dimension, value from service_line_values
+    where value is not null
 )
 
 select * from final

@@ -28,7 +28,7 @@ final as (
         count(*) filter (where decision = 'pending') as access_refusals__x_pending,
         count(*) filter (where reason = 'not_on_list') / nullif(count(*), 0) as access_refusals__x_outside_list_share,
         count(*) filter (where decision = 'admitted' and funded)
-            / nullif(count(funded) filter (where decision = 'admitted'), 0) as access_refusals__x_admitted_funded_share
+        / nullif(count(funded) filter (where decision = 'admitted'), 0) as access_refusals__x_admitted_funded_share
     from requests
     group by period_key
 )

@@ -34,7 +34,8 @@ ratings as (
     inner join cases as c on c.case_id = e.case_id
     where e.rated_at >= (select min(period_start) from periods)
         and (c.source_system = e.source_system or not exists (
-            select 1 from cases as q where q.case_id = c.case_id and q.source_system <> c.source_system
+            select 1 from cases as q
+            where q.case_id = c.case_id and q.source_system <> c.source_system
         ))
     group by c.source_system, c.case_id
 ),
@@ -103,12 +104,12 @@ measured as (
         end as handoff_hours,
         case
             -- service-centre applications have no "first response"; everything else is a resident request
-            when not k.is_live or k.center is not distinct from 'service_center' then null
+            when not k.is_live or coalesce(k.center = 'service_center', false) then null
             when k.first_response_at < k.as_of then k.first_response_at <= k.received_at + interval 24 hour
             when k.received_at + interval 24 hour < k.as_of then false
         end as responded_in_time,
         k.is_closed and k.reopened_at < k.as_of
-            and k.reopened_at <= k.closed_at + interval 30 day as is_reopened,
+        and k.reopened_at <= k.closed_at + interval 30 day as is_reopened,
         k.is_handled and k.materials_required > 0 and k.materials_reused is not null as has_materials,
         k.is_closed and r.first_rated_at < k.as_of as is_rated,
         k.is_closed and r.first_bad_at < k.as_of as is_rated_bad

@@ -29,7 +29,8 @@ rated_cases as (
     inner join cases as c on c.case_id = e.case_id
     where ($by <> 'all' or len($grids) + len($teams) + len($service_lines) + len($channels) + len($centers) > 0)
         and (c.source_system = e.source_system or not exists (
-            select 1 from cases as q where q.case_id = c.case_id and q.source_system <> c.source_system
+            select 1 from cases as q
+            where q.case_id = c.case_id and q.source_system <> c.source_system
         ))
         and (len($grids) = 0 or list_contains($grids, c.grid_id))
         and (len($teams) = 0 or list_contains($teams, c.team))

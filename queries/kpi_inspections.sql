@@ -39,8 +39,10 @@ final as (
         null::varchar as group_key,
         coalesce(c.inspections, 0) as inspections_rate__num,
         -- days covered: up to the end of the data for a partial period, counted in whole days
-        datediff('day', p.period_start, least(p.period_end, date_trunc('day', p.as_of - interval 1 microsecond)
-            + interval 1 day)) as inspections_rate__den,
+        datediff('day', p.period_start, least(
+            p.period_end, date_trunc('day', p.as_of - interval 1 microsecond)
+            + interval 1 day
+        )) as inspections_rate__den,
         c.unplanned / nullif(c.plan_known, 0) as inspections_rate__x_unplanned_share,
         c.with_photos / nullif(c.photos_known, 0) as inspections_rate__x_photo_evidence_share,
         c.staff_hours as inspections_rate__x_staff_hours

@@ -27,7 +27,7 @@ ledger_days as (
         any_value(l.status) as status,
         bool_or(l.status = 'active') as is_active,
         sum(l.frequency_per_year * l.population * l.minutes_per_entry * coalesce(l.copies, 1) / 60.0)
-            filter (where l.status = 'active') as hours,
+        filter (where l.status = 'active') as hours,
         any_value(l.fields) filter (where l.status = 'active') as fields
     from ledgers as l
     inner join moments as m
@@ -43,10 +43,19 @@ compared as (
         n.status as status_now,
         n.hours as hours_now,
         b.hours as hours_baseline
-    from (select * from ledger_days where moment = 'now') as n
-    full outer join (select * from ledger_days where moment = 'baseline') as b
+    -- the two moments of one CTE, side by side
+    -- noqa: disable=ST05
+    from (
+        select * from ledger_days
+        where moment = 'now'
+    ) as n
+    full outer join (
+        select * from ledger_days
+        where moment = 'baseline'
+    ) as b
         on b.period_key = n.period_key and b.ledger_id = n.ledger_id
 ),
+-- noqa: enable=ST05
 
 ended as (
     select

@@ -9,10 +9,12 @@ with periods as (
 
 stage_order as (
     -- how far along the stage list a project's current stage is (rejected projects count by their timestamps)
-    select * from (values
+    select * from (
+        values
         ('proposed', 0), ('sorted', 1), ('council_review', 2), ('voting', 3), ('in_progress', 4),
         ('accepted', 5), ('done', 6), ('rejected', -1)
-    ) as t(stage, stage_rank)
+    -- a values list needs its alias to name its columns
+    ) as t (stage, stage_rank)  -- noqa: AL05
 ),
 
 projects as (
@@ -23,7 +25,7 @@ projects as (
         m.due_at >= p.period_start and m.due_at < p.period_end as is_due_in,
         m.completed_at >= p.period_start and m.completed_at < least(p.period_end, p.as_of) as is_completed_in,
         m.voted_at >= p.period_start and m.voted_at < least(p.period_end, p.as_of)
-            and m.voted_at >= m.proposed_at as is_voted_in,
+        and m.voted_at >= m.proposed_at as is_voted_in,
         m.eligible_voters > 0 and m.votes_for is not null as has_turnout,
         m.votes_for + coalesce(m.votes_against, 0) as votes_cast,
         m.eligible_voters,

@@ -25,8 +25,9 @@ entries as (
     from record_entries as r
     inner join periods as p
         on r.recorded_at >= p.period_start and r.recorded_at < p.period_end
-    left join workers_by_id as w on w.worker_id = r.worker_id
-        and (w.source_system = r.source_system or w.systems_with_id = 1)
+    left join workers_by_id as w
+        on w.worker_id = r.worker_id
+            and (w.source_system = r.source_system or w.systems_with_id = 1)
     where r.subject_key is not null
         and r.event_key is not null
         and (len($grids) = 0 or list_contains($grids, w.grid_id))
@@ -51,7 +52,8 @@ flagged as (
         e.group_key,
         p.is_duplicate
     from entries as e
-    inner join pairs as p using (period_key, subject_key, event_key)
+    -- the three keys name the same columns on both sides
+    inner join pairs as p using (period_key, subject_key, event_key)  -- noqa: ST07
 ),
 
 final as (

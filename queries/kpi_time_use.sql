@@ -24,8 +24,9 @@ weeks as (
     from time_use as t
     inner join periods as p
         on t.week >= p.period_start and t.week < p.period_end
-    left join workers_by_id as w on w.worker_id = t.worker_id
-        and (w.source_system = t.source_system or w.systems_with_id = 1)
+    left join workers_by_id as w
+        on w.worker_id = t.worker_id
+            and (w.source_system = t.source_system or w.systems_with_id = 1)
     where (len($grids) = 0 or list_contains($grids, w.grid_id))
         and (len($teams) = 0 or list_contains($teams, w.team))
 ),

@@ -31,8 +31,9 @@ visited as (
     from record_entries as r
     inner join periods as p
         on r.recorded_at >= p.period_start and r.recorded_at < p.period_end
-    inner join workers_by_id as w on w.worker_id = r.worker_id
-        and (w.source_system = r.source_system or w.systems_with_id = 1)
+    inner join workers_by_id as w
+        on w.worker_id = r.worker_id
+            and (w.source_system = r.source_system or w.systems_with_id = 1)
     where r.subject_key is not null
     group by all
 ),

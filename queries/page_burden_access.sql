@@ -11,4 +11,4 @@ select
 from access_requests
 where received_at >= $start and received_at < $end_exclusive
 group by all
-order by decision, requests desc
+order by decision asc, requests desc

@@ -27,4 +27,4 @@ final as (
 )
 
 select * from final
-order by ledgers desc, field
+order by ledgers desc, field asc

@@ -12,8 +12,9 @@ with workers_by_id as (
 entries as (
     select r.ledger_id, r.subject_key, r.event_key
     from record_entries as r
-    left join workers_by_id as w on w.worker_id = r.worker_id
-        and (w.source_system = r.source_system or w.systems_with_id = 1)
+    left join workers_by_id as w
+        on w.worker_id = r.worker_id
+            and (w.source_system = r.source_system or w.systems_with_id = 1)
     where r.recorded_at >= $start and r.recorded_at < $end_exclusive
         and r.subject_key is not null
         and r.event_key is not null
@@ -47,4 +48,4 @@ final as (
 )
 
 select * from final
-order by duplicate_entries desc, ledger_id
+order by duplicate_entries desc, ledger_id asc

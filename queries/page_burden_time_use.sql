@@ -14,8 +14,9 @@ weeks as (
         t.hours_admin,
         t.hours_field
     from time_use as t
-    left join workers_by_id as w on w.worker_id = t.worker_id
-        and (w.source_system = t.source_system or w.systems_with_id = 1)
+    left join workers_by_id as w
+        on w.worker_id = t.worker_id
+            and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= date_trunc('month', $end_exclusive - interval 12 month)
         and t.week < $end_exclusive
         and (len($grids) = 0 or list_contains($grids, w.grid_id))

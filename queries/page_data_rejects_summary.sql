@@ -7,4 +7,4 @@ select
     min(r.line) as first_line
 from rejects as r
 group by all
-order by rejected_rows desc, r.import_id desc, r.column_name
+order by rejected_rows desc, r.import_id desc, r.column_name asc

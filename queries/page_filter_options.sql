@@ -10,11 +10,14 @@ with grid_codes as (
 ),
 
 case_codes as (
-    select distinct 'team' as dimension, team as code, null as label from cases where team is not null
+    select distinct 'team' as dimension, team as code, null as label from cases
+    where team is not null
     union
-    select distinct 'service_line', service_line, null from cases where service_line is not null
+    select distinct 'service_line', service_line, null from cases
+    where service_line is not null
     union
-    select distinct 'channel', channel, null from cases where channel is not null
+    select distinct 'channel', channel, null from cases
+    where channel is not null
 ),
 
 final as (

@@ -19,8 +19,9 @@ grid_visits as (
     -- a worker's home visits count for the grid the worker serves
     select w.grid_id, sum(t.home_visits) as home_visits
     from time_use as t
-    inner join workers_by_id as w on w.worker_id = t.worker_id
-        and (w.source_system = t.source_system or w.systems_with_id = 1)
+    inner join workers_by_id as w
+        on w.worker_id = t.worker_id
+            and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= $start and t.week < $end_exclusive
     group by w.grid_id
 ),

@@ -24,8 +24,11 @@ team_cases as (
         team,
         count(*) as cases,
         count(*) filter (where closed_at < $end_exclusive) as cases_closed,
-        count(*) filter (where status not in ('cancelled', 'returned')
-                         and (closed_at is null or closed_at >= $end_exclusive)) as open_at_end
+        count(
+            *) filter (
+            where status not in ('cancelled', 'returned')
+            and (closed_at is null or closed_at >= $end_exclusive)
+        ) as open_at_end
     from cases
     where received_at >= $start and received_at < $end_exclusive
         and team is not null
@@ -42,8 +45,9 @@ team_time as (
         sum(t.hours_field) as hours_field,
         avg(t.home_visits) as visits_per_worker_week
     from time_use as t
-    inner join workers_by_id as w on w.worker_id = t.worker_id
-        and (w.source_system = t.source_system or w.systems_with_id = 1)
+    inner join workers_by_id as w
+        on w.worker_id = t.worker_id
+            and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= $start and t.week < $end_exclusive
         and w.team is not null
         and (len($grids) = 0 or list_contains($grids, w.grid_id))

@@ -22,4 +22,4 @@ select
 from micro_projects as p
 where p.proposed_at >= $start and p.proposed_at < $end_exclusive
     and (len($grids) = 0 or list_contains($grids, p.grid_id))
-order by p.proposed_at desc, p.project_id
+order by p.proposed_at desc, p.project_id asc

@@ -16,23 +16,24 @@ with rated_cases as (
 rated as (
     select e.rated_at as said_at, e.rating, e.comment, 'evaluation' as origin
     from evaluations as e
-    left join rated_cases as c on c.case_id = e.case_id
-        and (c.source_system = e.source_system or c.systems_with_id = 1)
+    left join rated_cases as c
+        on c.case_id = e.case_id
+            and (c.source_system = e.source_system or c.systems_with_id = 1)
     where e.rated_at >= $start and e.rated_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, c.grid_id))
-      and (len($teams) = 0 or list_contains($teams, c.team))
-      and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
-      and (len($channels) = 0 or list_contains($channels, c.channel))
-      and (len($centers) = 0 or list_contains($centers, c.center))
+        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($teams) = 0 or list_contains($teams, c.team))
+        and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
+        and (len($channels) = 0 or list_contains($channels, c.channel))
+        and (len($centers) = 0 or list_contains($centers, c.center))
 ),
 
 surveyed as (
     select responded_at as said_at, null::bigint as rating, comment, 'survey' as origin
     from survey_responses
     where responded_at >= $start and responded_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, grid_id))
-      -- a survey response has no team, service line or channel of a case: with those filters, none match
-      and len($teams) = 0 and len($service_lines) = 0 and len($channels) = 0 and len($centers) = 0
+        and (len($grids) = 0 or list_contains($grids, grid_id))
+        -- a survey response has no team, service line or channel of a case: with those filters, none match
+        and len($teams) = 0 and len($service_lines) = 0 and len($channels) = 0 and len($centers) = 0
 ),
 
 everything as (

@@ -7,7 +7,7 @@ with responses as (
     select source_system, response_id, coalesce(weight, 1.0) as weight
     from survey_responses
     where responded_at >= $start and responded_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (len($grids) = 0 or list_contains($grids, grid_id))
 ),
 
 items as (

@@ -20,27 +20,28 @@ bad as (
         e.rectify_due_at, e.rectified_at, e.callback_at,
         c.service_line, c.grid_id, c.team
     from evaluations as e
-    left join rated_cases as c on c.case_id = e.case_id
-        and (c.source_system = e.source_system or c.systems_with_id = 1)
+    left join rated_cases as c
+        on c.case_id = e.case_id
+            and (c.source_system = e.source_system or c.systems_with_id = 1)
     where e.rating <= 2
-      and coalesce(e.source, 'window') in ('window', 'online', 'sms')
-      and e.rated_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, c.grid_id))
-      and (len($teams) = 0 or list_contains($teams, c.team))
-      and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
-      and (len($channels) = 0 or list_contains($channels, c.channel))
-      and (len($centers) = 0 or list_contains($centers, c.center))
+        and coalesce(e.source, 'window') in ('window', 'online', 'sms')
+        and e.rated_at < $end_exclusive
+        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($teams) = 0 or list_contains($teams, c.team))
+        and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
+        and (len($channels) = 0 or list_contains($channels, c.channel))
+        and (len($centers) = 0 or list_contains($centers, c.center))
 ),
 
 judged as (
     select
         *,
         coalesce(verified, false)
-            and rectify_due_at < $end_exclusive::timestamp
-            and (rectified_at is null or rectified_at >= $end_exclusive::timestamp) as rectify_overdue,
+        and rectify_due_at < $end_exclusive::timestamp
+        and (rectified_at is null or rectified_at >= $end_exclusive::timestamp) as rectify_overdue,
         coalesce(realname, false)
-            and rectify_due_at < $end_exclusive::timestamp
-            and (callback_at is null or callback_at >= $end_exclusive::timestamp) as callback_overdue
+        and rectify_due_at < $end_exclusive::timestamp
+        and (callback_at is null or callback_at >= $end_exclusive::timestamp) as callback_overdue
     from bad
 ),
 
@@ -56,4 +57,4 @@ final as (
 )
 
 select * from final
-order by days_past_due desc nulls last, rated_at
+order by days_past_due desc nulls last, rated_at asc

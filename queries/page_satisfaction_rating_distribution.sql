@@ -17,17 +17,19 @@ rated as (
     select
         e.rating,
         case when $by = 'month' then strftime(date_trunc('month', e.rated_at), '%Y-%m')
-             else coalesce(e.source, 'window') end as group_key
+            else coalesce(e.source, 'window')
+        end as group_key
     from evaluations as e
-    left join rated_cases as c on c.case_id = e.case_id
-        and (c.source_system = e.source_system or c.systems_with_id = 1)
+    left join rated_cases as c
+        on c.case_id = e.case_id
+            and (c.source_system = e.source_system or c.systems_with_id = 1)
     where e.rated_at >= $start and e.rated_at < $end_exclusive
-      and coalesce(e.source, 'window') in ('window', 'online', 'sms')
-      and (len($grids) = 0 or list_contains($grids, c.grid_id))
-      and (len($teams) = 0 or list_contains($teams, c.team))
-      and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
-      and (len($channels) = 0 or list_contains($channels, c.channel))
-      and (len($centers) = 0 or list_contains($centers, c.center))
+        and coalesce(e.source, 'window') in ('window', 'online', 'sms')
+        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($teams) = 0 or list_contains($teams, c.team))
+        and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
+        and (len($channels) = 0 or list_contains($channels, c.channel))
+        and (len($centers) = 0 or list_contains($centers, c.center))
 ),
 
 counted as (

@@ -9,13 +9,13 @@ with open_cases as (
         coalesce(due_at < $end_exclusive::timestamp, false) as past_due
     from cases
     where received_at < $end_exclusive
-      and (closed_at is null or closed_at >= $end_exclusive)
-      and status not in ('cancelled', 'returned')
-      and (len($grids) = 0 or list_contains($grids, grid_id))
-      and (len($teams) = 0 or list_contains($teams, team))
-      and (len($service_lines) = 0 or list_contains($service_lines, service_line))
-      and (len($channels) = 0 or list_contains($channels, channel))
-      and (len($centers) = 0 or list_contains($centers, center))
+        and (closed_at is null or closed_at >= $end_exclusive)
+        and status not in ('cancelled', 'returned')
+        and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (len($teams) = 0 or list_contains($teams, team))
+        and (len($service_lines) = 0 or list_contains($service_lines, service_line))
+        and (len($channels) = 0 or list_contains($channels, channel))
+        and (len($centers) = 0 or list_contains($centers, center))
 ),
 
 banded as (

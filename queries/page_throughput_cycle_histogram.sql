@@ -8,17 +8,18 @@ with closed as (
     select
         coalesce(c.center, 'unknown') as center,
         w.cumulative[datediff('day', $workday_epoch, c.closed_at::date) + 1]
-            - w.cumulative[datediff('day', $workday_epoch, c.received_at::date) + 1] as cycle_working_days
+        - w.cumulative[datediff('day', $workday_epoch, c.received_at::date) + 1] as cycle_working_days
     from cases as c
-    cross join (select $workday_cum as cumulative) as w
+    -- one bound list, named once
+    cross join (select $workday_cum as cumulative) as w  -- noqa: ST05
     where c.received_at >= $start and c.received_at < $end_exclusive
-      and c.closed_at >= c.received_at and c.closed_at < $end_exclusive
-      and c.status not in ('cancelled', 'returned')
-      and (len($grids) = 0 or list_contains($grids, c.grid_id))
-      and (len($teams) = 0 or list_contains($teams, c.team))
-      and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
-      and (len($channels) = 0 or list_contains($channels, c.channel))
-      and (len($centers) = 0 or list_contains($centers, c.center))
+        and c.closed_at >= c.received_at and c.closed_at < $end_exclusive
+        and c.status not in ('cancelled', 'returned')
+        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($teams) = 0 or list_contains($teams, c.team))
+        and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
+        and (len($channels) = 0 or list_contains($channels, c.channel))
+        and (len($centers) = 0 or list_contains($centers, c.center))
 ),
 
 banded as (

@@ -6,12 +6,12 @@ with filtered as (
     select coalesce(service_line, 'other') as service_line, coalesce(channel, 'other') as channel
     from cases
     where received_at >= $start and received_at < $end_exclusive
-      and status <> 'cancelled'
-      and (len($grids) = 0 or list_contains($grids, grid_id))
-      and (len($teams) = 0 or list_contains($teams, team))
-      and (len($service_lines) = 0 or list_contains($service_lines, service_line))
-      and (len($channels) = 0 or list_contains($channels, channel))
-      and (len($centers) = 0 or list_contains($centers, center))
+        and status <> 'cancelled'
+        and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (len($teams) = 0 or list_contains($teams, team))
+        and (len($service_lines) = 0 or list_contains($service_lines, service_line))
+        and (len($channels) = 0 or list_contains($channels, channel))
+        and (len($centers) = 0 or list_contains($centers, center))
 ),
 
 final as (

@@ -7,11 +7,11 @@ with matched_cases as (
     select count(*) as cases
     from cases
     where received_at >= $start and received_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, grid_id))
-      and (len($teams) = 0 or list_contains($teams, team))
-      and (len($service_lines) = 0 or list_contains($service_lines, service_line))
-      and (len($channels) = 0 or list_contains($channels, channel))
-      and (len($centers) = 0 or list_contains($centers, center))
+        and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (len($teams) = 0 or list_contains($teams, team))
+        and (len($service_lines) = 0 or list_contains($service_lines, service_line))
+        and (len($channels) = 0 or list_contains($channels, channel))
+        and (len($centers) = 0 or list_contains($centers, center))
 ),
 
 matched_ratings as (
@@ -19,20 +19,20 @@ matched_ratings as (
     from evaluations as e
     left join cases as c on c.case_id = e.case_id
     where e.rated_at >= $start and e.rated_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, c.grid_id))
-      and (len($teams) = 0 or list_contains($teams, c.team))
-      and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
-      and (len($channels) = 0 or list_contains($channels, c.channel))
-      and (len($centers) = 0 or list_contains($centers, c.center))
+        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($teams) = 0 or list_contains($teams, c.team))
+        and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
+        and (len($channels) = 0 or list_contains($channels, c.channel))
+        and (len($centers) = 0 or list_contains($centers, c.center))
 ),
 
 matched_responses as (
     select count(*) as responses
     from survey_responses
     where responded_at >= $start and responded_at < $end_exclusive
-      and (len($grids) = 0 or list_contains($grids, grid_id))
-      -- responses carry no case dimensions: a team, service line, channel or centre filter matches none
-      and len($teams) + len($service_lines) + len($channels) + len($centers) = 0
+        and (len($grids) = 0 or list_contains($grids, grid_id))
+        -- responses carry no case dimensions: a team, service line, channel or centre filter matches none
+        and len($teams) + len($service_lines) + len($channels) + len($centers) = 0
 ),
 
 final as (

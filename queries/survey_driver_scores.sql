@@ -69,7 +69,8 @@ final as (
         r.weight,
         r.scores,
         case when row_number() over (partition by r.period_key, r.group_key order by r.source_system, r.response_id) = 1
-            then d.dimensions end as dimensions
+                then d.dimensions
+        end as dimensions
     from responses as r
     inner join dimensions as d
         on d.period_key = r.period_key and d.group_key is not distinct from r.group_key

@@ -1,5 +1,6 @@
 """Shared fixtures: a warehouse built from the committed sample exports, a real Streamlit server started the way
 README says (`jianfu serve`), and Debian's chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -16,8 +17,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 
 
@@ -61,8 +69,13 @@ def live_server(sample_data_dir):
     port = _free_port()
     env = {**os.environ, "JIANFU_DATA_DIR": str(sample_data_dir)}
     log = open(sample_data_dir / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -104,8 +117,7 @@ def _chromium():
 
 @pytest.fixture
 def browser_page(_chromium):
-    context = _chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN",
-                                    accept_downloads=True)
+    context = _chromium.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True)
     page = context.new_page()
     yield page
     context.close()

@@ -1,5 +1,6 @@
 """Helpers for the metric tests: tiny canonical tables in an in-memory warehouse, and a warehouse built from the
 sample world's canonical frames (no exports, no importer: the KPIs are tested on their own)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -27,8 +28,9 @@ def load_world(con, world: dict[str, pd.DataFrame]) -> None:
             continue
         arrow = pa.Table.from_pandas(frame, preserve_index=False)
         con.register("world_frame", arrow)
-        con.execute(f'insert into "{name}" by name '
-                    "select *, 'sample' as source_system, 0 as source_file_id from world_frame")
+        con.execute(
+            f"insert into \"{name}\" by name select *, 'sample' as source_system, 0 as source_file_id from world_frame"
+        )
         con.unregister("world_frame")
 
 

@@ -1,4 +1,5 @@
 """The audit log: one JSON line per action, appended whole even from many threads, no personal data."""
+
 from __future__ import annotations
 
 import json
@@ -11,15 +12,21 @@ from jianfu.access import audit
 
 
 def test_entry_fields_and_sql_scrubbed_of_phone_and_id_numbers():
-    audit.record("sql", "li", "select * from cases where note like '%13812345678%' or id = '110101199003071234'",
-                 rows=0)
+    audit.record(
+        "sql", "li", "select * from cases where note like '%13812345678%' or id = '110101199003071234'", rows=0
+    )
     audit.record("export", "li", "cases.xlsx", rows=12, format="xlsx")
     first, second = audit.entries()
     assert set(first) == {"when", "who", "action", "what", "rows"}
     assert (first["who"], first["action"], first["rows"]) == ("li", "sql", 0)
     assert first["what"] == "select * from cases where note like '%138****5678%' or id = '110101************'"
-    assert {k: second[k] for k in ("who", "action", "what", "rows", "format")} == \
-        {"who": "li", "action": "export", "what": "cases.xlsx", "rows": 12, "format": "xlsx"}
+    assert {k: second[k] for k in ("who", "action", "what", "rows", "format")} == {
+        "who": "li",
+        "action": "export",
+        "what": "cases.xlsx",
+        "rows": 12,
+        "format": "xlsx",
+    }
     assert "13812345678" not in audit.audit_path().read_text(encoding="utf-8")
 
 
@@ -63,9 +70,9 @@ def test_cli_ingest_and_undo_are_audited_and_not_done_when_the_log_cannot_be_wri
     import getpass
 
     from click.testing import CliRunner
+    from test_ingest_loader import HEADERS, ROWS, write_csv, write_mapping
 
     from jianfu import cli, warehouse
-    from test_ingest_loader import HEADERS, ROWS, write_csv, write_mapping
 
     run = lambda *args: CliRunner().invoke(cli.main, list(args))  # noqa: E731
     export = write_csv(tmp_path / "a.csv", HEADERS, ROWS)
@@ -73,7 +80,9 @@ def test_cli_ingest_and_undo_are_audited_and_not_done_when_the_log_cannot_be_wri
     assert run("undo", "1").exit_code == 0
     who = f"cli:{getpass.getuser()}"
     assert [(e["who"], e["action"], e["what"]) for e in audit.entries()] == [
-        (who, "import", "a.csv"), (who, "undo", "import 1")]
+        (who, "import", "a.csv"),
+        (who, "undo", "import 1"),
+    ]
 
     audit.audit_path().unlink()
     audit.audit_path().mkdir()  # the log cannot be opened for writing: the import must not happen

@@ -1,4 +1,5 @@
 """`jianfu user …` never shows or stores the password; `jianfu recover` returns to the last sound version."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,19 @@ def _run(*args, stdin=None):
 
 
 def test_user_add_from_stdin_list_remove():
-    added = _run("user", "add", "wang", "--role", "grid_staff", "--grid", "g01", "--grid", "g03",
-                 "--password-stdin", stdin="Pa55word-long\n")
+    added = _run(
+        "user",
+        "add",
+        "wang",
+        "--role",
+        "grid_staff",
+        "--grid",
+        "g01",
+        "--grid",
+        "g03",
+        "--password-stdin",
+        stdin="Pa55word-long\n",
+    )
     assert added.exit_code == 0, added.output
     assert added.output == "user wang: grid_staff grids g01, g03\n"
     assert users.verify_password("wang", "Pa55word-long").grids == ("g01", "g03")
@@ -27,7 +39,8 @@ def test_user_add_from_stdin_list_remove():
     assert _run("user", "remove", "wang").output == "removed wang\n"
     assert _run("user", "remove", "li@example.cn").output == (
         f"removed li@example.cn\nno users are left, so nobody can log in; delete {users.users_path()} to return "
-        "to demo mode\n")
+        "to demo mode\n"
+    )
     assert "wang" not in users.load_users()
 
 
@@ -69,8 +82,11 @@ def test_recover_returns_to_the_newest_sound_version():
     result = _run("recover")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert re.match(rf"{newest.name} is damaged: cannot be (opened|read) \(Corrupt database file: computed "
-                    r"checksum \d+ does not match", lines[0]), lines[0]
+    assert re.match(
+        rf"{newest.name} is damaged: cannot be (opened|read) \(Corrupt database file: computed "
+        r"checksum \d+ does not match",
+        lines[0],
+    ), lines[0]
     assert lines[1] == "the warehouse is back at v000002.duckdb; imports after it must be run again"
     assert _grid_count() == 4000
     assert (newest.parent / f"{newest.name}.damaged").exists()
@@ -86,7 +102,7 @@ def test_recover_with_no_sound_version_says_so():
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         "v000001.duckdb is damaged: cannot be opened (IO Error: The file "
-        f"\"{warehouse.current_path()}\" exists, but it is not a valid DuckDB database file!)",
+        f'"{warehouse.current_path()}" exists, but it is not a valid DuckDB database file!)',
         "Error: no warehouse version is sound; re-import the exports (`jianfu ingest FILE…`, or delete the "
         "warehouse folder and `jianfu serve`)",
     ]
@@ -105,6 +121,7 @@ def test_commands_on_a_damaged_warehouse_say_so_in_one_line_and_change_nothing()
         assert result.exit_code == 1, (args, result.output)
         assert "Traceback" not in result.output
         assert result.output.startswith("Error: the warehouse file is damaged (IO Error:"), (args, result.output)
-        assert result.output.rstrip().endswith("run `jianfu recover` to go back to the newest version that reads "
-                                               "completely"), args
+        assert result.output.rstrip().endswith(
+            "run `jianfu recover` to go back to the newest version that reads completely"
+        ), args
         assert sorted(p.name for p in damaged.parent.iterdir()) == files  # nothing written, nothing left behind

@@ -1,5 +1,6 @@
 """The session cookie: signed, expiring, revocable, private key and store; the one-time nonce that hands it over.
 (The browser side — reload, shared link, logout — is tests/test_browser_session.py.)"""
+
 from __future__ import annotations
 
 import base64

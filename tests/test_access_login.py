@@ -1,4 +1,5 @@
 """The login gate as a Streamlit component: demo mode, password login, expiry, removal, audit entries."""
+
 from __future__ import annotations
 
 import pytest
@@ -111,4 +112,3 @@ def test_broken_users_file_refuses_instead_of_demo():
     users.users_path().write_text("[users.x\n", encoding="utf-8")
     at = _start()
     assert _inside(at) == [] and at.error[0].value.startswith("用户文件无法读取")
-

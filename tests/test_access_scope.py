@@ -1,4 +1,5 @@
 """Roles → rights, and the grid clamp every query goes through."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,13 +28,16 @@ def test_unknown_role_or_grid_staff_without_grids_gets_nothing():
         scope_for(User("a", "grid_staff", ()))
 
 
-@pytest.mark.parametrize(("requested", "expected", "dropped"), [
-    ((), ("g01", "g02"), ()),  # nothing chosen → their grids, never "all"
-    (("g02",), ("g02",), ()),
-    (("g02", "g07"), ("g02",), ("g07",)),
-    (("g07",), ("g01", "g02"), ("g07",)),  # only foreign grids → their grids, never "all"
-    (("g07", "g08"), ("g01", "g02"), ("g07", "g08")),
-])
+@pytest.mark.parametrize(
+    ("requested", "expected", "dropped"),
+    [
+        ((), ("g01", "g02"), ()),  # nothing chosen → their grids, never "all"
+        (("g02",), ("g02",), ()),
+        (("g02", "g07"), ("g02",), ("g07",)),
+        (("g07",), ("g01", "g02"), ("g07",)),  # only foreign grids → their grids, never "all"
+        (("g07", "g08"), ("g01", "g02"), ("g07", "g08")),
+    ],
+)
 def test_grid_staff_clamp(requested, expected, dropped):
     assert clamp_grids(requested, STAFF) == (expected, dropped)
 
@@ -51,7 +55,8 @@ class _Filters:  # the shape of jianfu.metrics.Filters that the clamp relies on
 
 
 def test_clamp_filters_replaces_only_the_grids():
-    assert clamp_filters(_Filters("2026-01-01", ("g07",), ("labour",)), STAFF) == \
-        _Filters("2026-01-01", ("g01", "g02"), ("labour",))
+    assert clamp_filters(_Filters("2026-01-01", ("g07",), ("labour",)), STAFF) == _Filters(
+        "2026-01-01", ("g01", "g02"), ("labour",)
+    )
     unchanged = _Filters("2026-01-01", ("g07",))
     assert clamp_filters(unchanged, ANALYST) is unchanged

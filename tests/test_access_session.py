@@ -1,4 +1,5 @@
 """Sessions expire after `session_minutes`; repeated wrong passwords lock a name for a while."""
+
 from __future__ import annotations
 
 from jianfu.access.session import LOCKOUT_SECONDS, MAX_FAILURES, Session, Throttle
@@ -25,7 +26,7 @@ def test_throttle_locks_a_name_after_repeated_failures_then_releases():
 
 def test_success_clears_the_failures():
     throttle = Throttle()
-    for i in range(MAX_FAILURES - 1):
+    for _ in range(MAX_FAILURES - 1):
         throttle.failed("wang", now=100.0)
     throttle.succeeded("wang")
     throttle.failed("wang", now=101.0)

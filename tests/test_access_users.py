@@ -1,4 +1,5 @@
 """The users file: argon2 hashes only, validation of roles and grids, fail-closed on a broken file."""
+
 from __future__ import annotations
 
 import os
@@ -33,15 +34,18 @@ def test_replacing_a_user_changes_role_and_password():
     assert users.verify_password("zhao", "second password").role == "admin"
 
 
-@pytest.mark.parametrize(("name", "role", "grids", "password", "says"), [
-    ("wang", "grid_staff", (), "long enough", "needs at least one grid"),
-    ("wang", "analyst", ("g01",), "long enough", "only grid_staff"),
-    ("wang", "root", (), "long enough", "must be one of"),
-    ("wang", "leader", (), "short", "at least 8 characters"),
-    ('wa"ng', "leader", (), "long enough", "without spaces, quotes"),
-    ("wang li", "leader", (), "long enough", "without spaces, quotes"),
-    ("wang", "grid_staff", ("g01]\nrole='admin'",), "long enough", "grid codes"),
-])
+@pytest.mark.parametrize(
+    ("name", "role", "grids", "password", "says"),
+    [
+        ("wang", "grid_staff", (), "long enough", "needs at least one grid"),
+        ("wang", "analyst", ("g01",), "long enough", "only grid_staff"),
+        ("wang", "root", (), "long enough", "must be one of"),
+        ("wang", "leader", (), "short", "at least 8 characters"),
+        ('wa"ng', "leader", (), "long enough", "without spaces, quotes"),
+        ("wang li", "leader", (), "long enough", "without spaces, quotes"),
+        ("wang", "grid_staff", ("g01]\nrole='admin'",), "long enough", "grid codes"),
+    ],
+)
 def test_invalid_users_are_refused_with_a_reason(name, role, grids, password, says):
     with pytest.raises(users.InvalidUser, match=says):
         users.add_user(name, role, grids, password)
@@ -67,12 +71,15 @@ def test_no_file_means_no_users():
     assert users.load_users() == {}
 
 
-@pytest.mark.parametrize("content", [
-    "[users.x\nrole=",  # not TOML
-    '[users.x]\nrole = "superuser"\n',  # unknown role
-    '[users.x]\nrole = "grid_staff"\ngrids = []\n',  # grid_staff without grids
-    "users = 3\n",
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        "[users.x\nrole=",  # not TOML
+        '[users.x]\nrole = "superuser"\n',  # unknown role
+        '[users.x]\nrole = "grid_staff"\ngrids = []\n',  # grid_staff without grids
+        "users = 3\n",
+    ],
+)
 def test_a_broken_users_file_refuses_everyone_instead_of_demo_mode(content):
     users.users_path().write_text(content, encoding="utf-8")
     with pytest.raises(users.UsersFileError, match="nobody can log in"):

@@ -1,6 +1,7 @@
 """The access rules as the dashboard applies them (AppTest over a copy of the sample warehouse with users).
 Each test fails when its protection is removed from dashboard.py, the data accessors, the filter bar, the
 explorer, the export buttons or the data page."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,21 +10,19 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
+from apptest_pages import open_page
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
+from test_app_analysis_pages import server_past_first_visit  # noqa: F401 — a fixture: lets a click reach a page
 
 from jianfu import warehouse
 from jianfu.access import audit, users
 from jianfu.access.login import SESSION_KEY
 from jianfu.access.session import Session
 from jianfu.ui.i18n import t
-from apptest_pages import open_page
-from test_app_analysis_pages import server_past_first_visit  # noqa: F401 — a fixture: lets a click reach a page
 
 MINE, OTHER = "HT01", "HT02"
-ROLES = {"admin": ("admin", ()), "analyst": ("analyst", ()), "leader": ("leader", ()),
-         "staff": ("grid_staff", (MINE,))}
+ROLES = {"admin": ("admin", ()), "analyst": ("analyst", ()), "leader": ("leader", ()), "staff": ("grid_staff", (MINE,))}
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +84,33 @@ def test_grid_staff_tables_hold_only_their_grid():
     assert "香溢紫郡网格" in admin
 
 
-ALL_PAGES = ["overview", "satisfaction", "throughput", "record_keeping", "grids_teams", "micro_projects",
-             "catalogue", "data", "explorer"]
-MENUS = {"admin": ALL_PAGES, "analyst": ALL_PAGES, "staff": [p for p in ALL_PAGES if p != "data"],
-         "leader": [p for p in ALL_PAGES if p not in ("data", "explorer")]}
+ALL_PAGES = [
+    "overview",
+    "satisfaction",
+    "throughput",
+    "record_keeping",
+    "grids_teams",
+    "micro_projects",
+    "catalogue",
+    "data",
+    "explorer",
+]
+MENUS = {
+    "admin": ALL_PAGES,
+    "analyst": ALL_PAGES,
+    "staff": [p for p in ALL_PAGES if p != "data"],
+    "leader": [p for p in ALL_PAGES if p not in ("data", "explorer")],
+}
 
 
 def menu(at: AppTest) -> list[str]:
     """The page files the run registered; a page closed to the role is a "no access" callable, not its file. The
     overview is registered twice (the default page at "/" and a hidden twin at /overview): listed once."""
-    return list(dict.fromkeys(Path(info["script_path"]).stem for info in at._registered_pages.values()
-                              if info.get("script_path")))
+    return list(
+        dict.fromkeys(
+            Path(info["script_path"]).stem for info in at._registered_pages.values() if info.get("script_path")
+        )
+    )
 
 
 def open_url_path(at: AppTest, url_path: str) -> AppTest:
@@ -193,8 +208,17 @@ def test_a_damaged_warehouse_is_named_with_the_way_back(users_dir, tmp_path, mon
 
 def test_file_text_is_never_rendered_as_html():
     """Every markdown element that holds user text is rendered escaped (allow_html off) on every page."""
-    for page in ("overview", "satisfaction", "throughput", "record_keeping", "grids_teams", "micro_projects",
-                 "catalogue", "data", "explorer"):
+    for page in (
+        "overview",
+        "satisfaction",
+        "throughput",
+        "record_keeping",
+        "grids_teams",
+        "micro_projects",
+        "catalogue",
+        "data",
+        "explorer",
+    ):
         at = run("admin", page)
         unsafe = [m.value for m in at.markdown if m.proto.allow_html]
         assert unsafe == [], (page, unsafe[:3])
@@ -214,7 +238,8 @@ def test_admin_upload_and_undo_are_audited(users_dir, tmp_path, monkeypatch, ser
     at.run()
     cursor = warehouse.read_connection().cursor()
     import_id, who, outcome = cursor.execute(
-        "select import_id, who, outcome from import_log order by import_id desc limit 1").fetchone()
+        "select import_id, who, outcome from import_log order by import_id desc limit 1"
+    ).fetchone()
     assert (who, outcome) == ("admin", "loaded")
     at.selectbox(key="data_undo_id").set_value(import_id).run()
     at.checkbox(key=f"data_undo_confirm_{import_id}").check().run()
@@ -222,6 +247,9 @@ def test_admin_upload_and_undo_are_audited(users_dir, tmp_path, monkeypatch, ser
     at.run()
     warehouse.close_read_connections()
     assert warehouse.read_connection().cursor().execute(
-        "select outcome from import_log where import_id = ?", [import_id]).fetchone() == ("undone",)
+        "select outcome from import_log where import_id = ?", [import_id]
+    ).fetchone() == ("undone",)
     assert [(e["who"], e["action"], e["what"]) for e in audit.entries()] == [
-        ("admin", "import", "upload.csv"), ("admin", "undo", f"import {import_id}")]
+        ("admin", "import", "upload.csv"),
+        ("admin", "undo", f"import {import_id}"),
+    ]

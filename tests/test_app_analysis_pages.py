@@ -1,18 +1,19 @@
 """AppTest over the sample warehouse for the record-keeping, grids & teams, micro-projects, data and explorer
 pages: they render under the default filters, a filter that matches nothing and in English; the waterfall shows
 the engine's numbers; the SQL console runs and refuses; a browser upload and its undo go through the importer."""
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
 import pytest
+from apptest_pages import open_page as run
 from streamlit.testing.v1 import AppTest
 
 from jianfu import metrics, warehouse, web_import
 from jianfu.ui.filter_params import preset_window
 from jianfu.ui.i18n import t
-from apptest_pages import open_page as run
 
 NOTHING = {"start": "2001-01-01", "end": "2001-01-31"}  # long before the sample data
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -40,8 +41,11 @@ def server_past_first_visit(monkeypatch):
 
 
 def shown_text(at: AppTest) -> list[str]:
-    out = [e.value for kind in ("title", "subheader", "caption", "markdown", "info", "warning", "success", "error")
-           for e in at.get(kind)]
+    out = [
+        e.value
+        for kind in ("title", "subheader", "caption", "markdown", "info", "warning", "success", "error")
+        for e in at.get(kind)
+    ]
     return [str(x) for x in out + [m.label for m in at.metric] + [m.value for m in at.metric]]
 
 
@@ -75,6 +79,7 @@ def test_the_waterfall_shows_the_engines_ledgers_and_hours(sample_warehouse):
     table = next(df.value for df in at.dataframe if t("record_keeping.column.yearly_hours") in df.value.columns)
     steps = dict(zip(table[t("record_keeping.column.step")], table[t("record_keeping.column.ledger_count")]))
     hours = dict(zip(table[t("record_keeping.column.step")], table[t("record_keeping.column.yearly_hours")]))
+
     # A column with gaps is drawn as text ("—" for a gap, see format.table_gaps_as_dash): read its numbers back.
     def number(cell) -> float:
         return float(str(cell).replace(",", ""))
@@ -95,8 +100,9 @@ def test_the_console_runs_a_query_and_refuses_a_file_read(sample_warehouse, serv
     at = _console(run("explorer"), "select status, count(*) as n from cases group by status order by status")
     frames = [df.value for df in at.dataframe if list(df.value.columns) == ["status", "n"]]
     con = warehouse.read_connection()
-    assert frames[0].values.tolist() == [list(r) for r in con.execute(
-        "select status, count(*) from cases group by status order by status").fetchall()]
+    assert frames[0].values.tolist() == [
+        list(r) for r in con.execute("select status, count(*) from cases group by status order by status").fetchall()
+    ]
     at = _console(at, "select * from read_csv('/etc/passwd')")
     assert [e.value for e in at.error] == [t("explorer.sql.error.function_not_allowed", detail="read_csv")]
 
@@ -115,6 +121,7 @@ def test_the_drill_down_counts_match_the_caption(sample_warehouse):
 @dataclass
 class Upload:
     """What st.file_uploader hands the page: a name, a size and the bytes."""
+
     name: str
     data: bytes
 
@@ -126,8 +133,10 @@ class Upload:
         return self.data
 
 
-GRIDS_CSV = "网格编号,网格名称,网格类型,户数,常住人口\nG1,一网格,基础网格,120,300\nG2,二网格,专属网格,40,90\n" \
-            "G3,三网格,奇怪网格,10,20\n"
+GRIDS_CSV = (
+    "网格编号,网格名称,网格类型,户数,常住人口\nG1,一网格,基础网格,120,300\nG2,二网格,专属网格,40,90\n"
+    "G3,三网格,奇怪网格,10,20\n"
+)
 MAPPING = b"""[options]
 table = "inspections"
 source_system = "test_upload"
@@ -141,13 +150,17 @@ kind = "what"
 
 def test_an_upload_goes_through_the_importer_with_progress():
     steps = []
-    outcomes = web_import.import_uploads([Upload("网格信息.csv", GRIDS_CSV.encode("utf-8"))],
-                                         progress=lambda step, fraction: steps.append(fraction))
+    outcomes = web_import.import_uploads(
+        [Upload("网格信息.csv", GRIDS_CSV.encode("utf-8"))], progress=lambda step, fraction: steps.append(fraction)
+    )
     assert [(o.outcome, o.rows_loaded, o.rows_rejected) for o in outcomes] == [("loaded", 3, 0)]
     assert steps[-1] == 1.0 and steps == sorted(steps)
     con = warehouse.read_connection()
     assert con.execute("select grid_id, kind from grids order by grid_id").fetchall() == [  # G3's kind set aside
-        ("G1", "basic"), ("G2", "special"), ("G3", None)]
+        ("G1", "basic"),
+        ("G2", "special"),
+        ("G3", None),
+    ]
     assert con.execute("select file_name from import_log").fetchall() == [("网格信息.csv",)]
 
 

@@ -2,17 +2,18 @@
 and says why; on the sample's default month (October 2026, no survey wave, few micro-projects) no section of the
 overview, satisfaction and micro-projects pages is empty: each shows its latest period with data, labelled with
 its dates; a card says when working days had no holiday data and shows a backlog of 0 as 0."""
+
 from __future__ import annotations
 
 import pytest
+from apptest_pages import open_page
+from metrics_tables import insert
 from streamlit.testing.v1 import AppTest
+from test_metrics_data_span import export_2019
 
 from jianfu import warehouse
 from jianfu.ui import format
 from jianfu.ui.i18n import t
-from apptest_pages import open_page
-from metrics_tables import insert
-from test_metrics_data_span import export_2019
 
 SURVEY_WAVE = t("common.latest_period", "zh", start="2026年9月1日", end="2026年9月30日")  # the 2026Q3 wave
 LAST_QUARTER = t("common.latest_period", "zh", start="2026年7月1日", end="2026年9月30日")

@@ -1,12 +1,13 @@
 """Before anything is imported, the overview, satisfaction, throughput and catalogue pages say so (or, for the
 catalogue, still explain every KPI) instead of failing."""
+
 from __future__ import annotations
 
 import pytest
+from apptest_pages import open_page
 
 from jianfu.metrics import load_catalogue
 from jianfu.ui.i18n import t
-from apptest_pages import open_page
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 

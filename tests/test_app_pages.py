@@ -1,6 +1,7 @@
 """AppTest over the sample warehouse: the overview, satisfaction, throughput and catalogue pages render under the
 default filters, a filter that matches nothing and in English; the overview's cards show exactly the engine's
 values; filter choices travel through the URL (only what the user chose), bad parameters become notices."""
+
 from __future__ import annotations
 
 import base64
@@ -8,8 +9,8 @@ import json
 import re
 
 import numpy as np
-
 import pytest
+from apptest_pages import open_page as run
 from streamlit.testing.v1 import AppTest
 
 from jianfu import metrics, warehouse
@@ -17,7 +18,6 @@ from jianfu.ui import format
 from jianfu.ui.filter_params import preset_window
 from jianfu.ui.i18n import t
 from jianfu.ui.overview_view import HEADLINE
-from apptest_pages import open_page as run
 
 PAGES = ("overview", "satisfaction", "throughput", "catalogue")
 NOTHING = {"start": "2001-01-01", "end": "2001-01-31"}  # long before the sample data
@@ -29,8 +29,11 @@ pytestmark = pytest.mark.usefixtures("sample_warehouse", "fresh_caches")
 
 def texts(at: AppTest) -> list[str]:
     """Every piece of text the page shows (to look for missing catalogue keys ⟦…⟧)."""
-    out = [e.value for kind in ("title", "subheader", "caption", "markdown", "info", "warning", "success")
-           for e in at.get(kind)]
+    out = [
+        e.value
+        for kind in ("title", "subheader", "caption", "markdown", "info", "warning", "success")
+        for e in at.get(kind)
+    ]
     out += [m.label for m in at.metric] + [m.value for m in at.metric]
     return [str(x) for x in out]
 
@@ -50,8 +53,10 @@ def engine_results(filters):
 def latest_result(kpi_id, filters):
     """The engine's result over the latest month or quarter up to the window's end in which the KPI is shown."""
     con = warehouse.read_connection()
-    found = [metrics.latest_period_with_data(metrics.kpi_series(con, kpi_id, filters, grain, periods))
-             for grain, periods in (("month", 24), ("quarter", 8))]
+    found = [
+        metrics.latest_period_with_data(metrics.kpi_series(con, kpi_id, filters, grain, periods))
+        for grain, periods in (("month", 24), ("quarter", 8))
+    ]
     start, end = max((p for p in found if p is not None), key=lambda p: (p[1], p[0]))
     return metrics.compute_kpis(con, filters.with_window(start, end), ids=[kpi_id])[kpi_id]
 
@@ -127,8 +132,10 @@ def test_overview_print_view_hides_the_chrome_and_names_the_filters():
 def test_bad_parameters_become_notices_and_the_rest_applies():
     at = run("overview", grid="HT01,HT99", period="fortnight")
     warnings = [w.value for w in at.warning]
-    assert warnings == [t("filter.notice_bad_period", value="fortnight"),
-                        t("filter.notice_unknown_codes", param=t("filter.grid"), values="HT99")]
+    assert warnings == [
+        t("filter.notice_bad_period", value="fortnight"),
+        t("filter.notice_unknown_codes", param=t("filter.grid"), values="HT99"),
+    ]
     assert dict(at.query_params) == {"grid": "HT01"}
     expected = engine_results(default_filters(grids=("HT01",)))["on_time_rate"]
     assert {m.label: m.value for m in at.metric}["按时办结率"] == format.value(expected.value, "ratio")
@@ -155,8 +162,12 @@ def test_satisfaction_over_a_survey_quarter_draws_every_chart():
     at = run("satisfaction", period="last_quarter")
     specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     titles = [s["layout"]["title"]["text"] for s in specs]
-    assert titles == [t("satisfaction.ratings_chart"), t("satisfaction.funnel_chart"),
-                      t("satisfaction.dimensions_chart"), t("satisfaction.drivers_chart")]
+    assert titles == [
+        t("satisfaction.ratings_chart"),
+        t("satisfaction.funnel_chart"),
+        t("satisfaction.dimensions_chart"),
+        t("satisfaction.drivers_chart"),
+    ]
     funnel = specs[1]
     grid_points = [trace for trace in funnel["data"] if trace.get("mode") == "markers+text"][0]
     grids = warehouse.read_connection().execute("select name from grids order by grid_id").fetchall()
@@ -165,12 +176,18 @@ def test_satisfaction_over_a_survey_quarter_draws_every_chart():
 
 def test_throughput_charts_carry_the_page_queries_numbers():
     at = run("throughput")
-    specs = {json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec)
-             for c in at.get("plotly_chart")}
+    specs = {
+        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec) for c in at.get("plotly_chart")
+    }
     volume = specs[t("throughput.volume_chart")]
     total = sum(sum(_numbers(trace["y"])) for trace in volume["data"])
     cases = engine_results(default_filters())["case_volume"]
-    cancelled = warehouse.read_connection().execute(
-        "select count(*) from cases where status = 'cancelled' and received_at >= ? and received_at < ?",
-        [default_filters().start, default_filters().end_exclusive]).fetchone()[0]
+    cancelled = (
+        warehouse.read_connection()
+        .execute(
+            "select count(*) from cases where status = 'cancelled' and received_at >= ? and received_at < ?",
+            [default_filters().start, default_filters().end_exclusive],
+        )
+        .fetchone()[0]
+    )
     assert total == cases.value - cancelled

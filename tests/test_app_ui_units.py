@@ -1,4 +1,5 @@
 """The UI's pure parts: the string catalogue, number formatting, and the filter ↔ URL rules."""
+
 from __future__ import annotations
 
 import ast
@@ -57,8 +58,11 @@ def test_no_chinese_literals_in_page_code(path):
     if path.name == "format.py":
         return
     docs = _docstrings(path)
-    found = [(node.lineno, node.value) for node in _string_literals(path)
-             if HAN.search(node.value) and node.lineno not in docs]
+    found = [
+        (node.lineno, node.value)
+        for node in _string_literals(path)
+        if HAN.search(node.value) and node.lineno not in docs
+    ]
     assert found == []
 
 
@@ -71,10 +75,19 @@ def test_every_literal_key_used_in_code_exists():
     assert sorted(k for k in used if not i18n.has(k)) == []
 
 
-@pytest.mark.parametrize("x, lang, expected", [
-    (9876, "zh", "9,876"), (12345, "zh", "1.2万"), (1_234_567, "zh", "123万"), (3.2e8, "zh", "3.2亿"),
-    (12345, "en", "12,345"), (1_234_567, "en", "1.23 M"), (None, "zh", "—"), (0, "en", "0"),
-])
+@pytest.mark.parametrize(
+    "x, lang, expected",
+    [
+        (9876, "zh", "9,876"),
+        (12345, "zh", "1.2万"),
+        (1_234_567, "zh", "123万"),
+        (3.2e8, "zh", "3.2亿"),
+        (12345, "en", "12,345"),
+        (1_234_567, "en", "1.23 M"),
+        (None, "zh", "—"),
+        (0, "en", "0"),
+    ],
+)
 def test_count(x, lang, expected):
     assert format.count(x, lang) == expected
 
@@ -119,33 +132,45 @@ def test_dates():
     assert format.month(date(2025, 3, 1), "zh") == "2025年3月"
 
 
-@pytest.mark.parametrize("period, as_of, expected", [
-    ("last_month", date(2026, 10, 31), (date(2026, 10, 1), date(2026, 10, 31))),
-    ("last_month", date(2026, 10, 15), (date(2026, 9, 1), date(2026, 9, 30))),
-    ("this_month_to_date", date(2026, 10, 15), (date(2026, 10, 1), date(2026, 10, 15))),
-    ("this_month_to_date", date(2026, 10, 31), (date(2026, 10, 1), date(2026, 10, 31))),
-    ("last_quarter", date(2026, 10, 31), (date(2026, 7, 1), date(2026, 9, 30))),
-    ("last_quarter", date(2026, 9, 30), (date(2026, 7, 1), date(2026, 9, 30))),
-    ("last_quarter", date(2026, 1, 31), (date(2025, 10, 1), date(2025, 12, 31))),
-    ("year_to_date", date(2026, 10, 15), (date(2026, 1, 1), date(2026, 10, 15))),
-    ("year_to_date", date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31))),
-    ("last_12_months", date(2026, 10, 31), (date(2025, 11, 1), date(2026, 10, 31))),
-])
+@pytest.mark.parametrize(
+    "period, as_of, expected",
+    [
+        ("last_month", date(2026, 10, 31), (date(2026, 10, 1), date(2026, 10, 31))),
+        ("last_month", date(2026, 10, 15), (date(2026, 9, 1), date(2026, 9, 30))),
+        ("this_month_to_date", date(2026, 10, 15), (date(2026, 10, 1), date(2026, 10, 15))),
+        ("this_month_to_date", date(2026, 10, 31), (date(2026, 10, 1), date(2026, 10, 31))),
+        ("last_quarter", date(2026, 10, 31), (date(2026, 7, 1), date(2026, 9, 30))),
+        ("last_quarter", date(2026, 9, 30), (date(2026, 7, 1), date(2026, 9, 30))),
+        ("last_quarter", date(2026, 1, 31), (date(2025, 10, 1), date(2025, 12, 31))),
+        ("year_to_date", date(2026, 10, 15), (date(2026, 1, 1), date(2026, 10, 15))),
+        ("year_to_date", date(2026, 12, 31), (date(2026, 1, 1), date(2026, 12, 31))),
+        ("last_12_months", date(2026, 10, 31), (date(2025, 11, 1), date(2026, 10, 31))),
+    ],
+)
 def test_preset_windows_count_back_from_the_data(period, as_of, expected):
     assert preset_window(period, as_of) == expected
 
 
-OPTIONS = FilterOptions(as_of=date(2026, 10, 31), grids={"g01": "金新御园网格", "g02": "香溢紫郡网格"},
-                        teams=("governance", "gov_affairs"), service_lines=("civil_affairs", "labour"),
-                        channels=("window", "online"))
+OPTIONS = FilterOptions(
+    as_of=date(2026, 10, 31),
+    grids={"g01": "金新御园网格", "g02": "香溢紫郡网格"},
+    teams=("governance", "gov_affairs"),
+    service_lines=("civil_affairs", "labour"),
+    channels=("window", "online"),
+)
 
 
 def test_a_good_link_round_trips():
     params = {"start": "2026-01-01", "end": "2026-03-31", "grid": "g02,g01", "channel": "online"}
     chosen, notices = parse(params, OPTIONS)
     assert notices == []
-    assert chosen == {"period": "custom", "start": date(2026, 1, 1), "end": date(2026, 3, 31),
-                      "grid": ["g02", "g01"], "channel": ["online"]}
+    assert chosen == {
+        "period": "custom",
+        "start": date(2026, 1, 1),
+        "end": date(2026, 3, 31),
+        "grid": ["g02", "g01"],
+        "channel": ["online"],
+    }
     assert to_params(chosen) == params
 
 
@@ -159,9 +184,10 @@ def test_bad_parameters_are_dropped_with_notices_and_the_rest_applies():
     ]
 
 
-@pytest.mark.parametrize("params", [{"start": "2026-02-30", "end": "2026-03-01"},
-                                    {"start": "2026-03-01", "end": "2026-02-01"},
-                                    {"period": "custom"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"start": "2026-02-30", "end": "2026-03-01"}, {"start": "2026-03-01", "end": "2026-02-01"}, {"period": "custom"}],
+)
 def test_unusable_dates_fall_back_to_the_default_period(params):
     chosen, notices = parse(params, OPTIONS)
     assert chosen == {}

@@ -1,6 +1,7 @@
 """The record-keeping, grids & teams, micro-projects, data and explorer pages in Debian's chromium against the
 server README starts: metrics and charts drawn with no error element, screenshots in zh and en, an Excel export
 that opens with its filter sheet, and the SQL console refusing escapes and stopping a runaway query."""
+
 from __future__ import annotations
 
 import openpyxl

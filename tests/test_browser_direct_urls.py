@@ -1,6 +1,7 @@
 """Every page's own address opens directly in Debian's chromium against `jianfu serve` (issue 10): no "Page not
 found" dialog, the page's own title, the URL's filter applied and kept in the address. The overview is opened
 first, as its address (/overview) was the one Streamlit did not know: the default page lives at "/"."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,8 +14,10 @@ pytestmark = pytest.mark.browser
 LOAD_MS = 90_000
 GRID, GRID_NAME = "HT01", "金新御园网格"  # a grid of the sample world
 # (url path, title key, query): filtered pages get a grid and a period, the others open as they are.
-CASES = [(url_path, title_key, f"grid={GRID}&period=last_quarter" if filtered else "")
-         for _, url_path, title_key, _, filtered in PAGES]
+CASES = [
+    (url_path, title_key, f"grid={GRID}&period=last_quarter" if filtered else "")
+    for _, url_path, title_key, _, filtered in PAGES
+]
 
 
 @pytest.mark.parametrize("url_path, title_key, query", CASES, ids=[c[0] for c in CASES])
@@ -22,8 +25,12 @@ def test_a_page_address_opens_that_page_with_its_filters(live_server, browser_pa
     page = browser_page
     address = f"{live_server}/{url_path}" + (f"?{query}" if query else "")
     page.goto(address)
-    page.wait_for_function("(title) => [...document.querySelectorAll('[data-testid=stMainBlockContainer] h1')]"
-                           ".some(h => h.innerText === title)", arg=t(title_key, "zh"), timeout=LOAD_MS)
+    page.wait_for_function(
+        "(title) => [...document.querySelectorAll('[data-testid=stMainBlockContainer] h1')]"
+        ".some(h => h.innerText === title)",
+        arg=t(title_key, "zh"),
+        timeout=LOAD_MS,
+    )
     page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=LOAD_MS)
     page.wait_for_timeout(1500)  # a "Page not found" dialog arrives with the navigation message, after the title
     assert page.get_by_text("Page not found").count() == 0

@@ -1,6 +1,7 @@
 """The overview, satisfaction, throughput and catalogue pages in Debian's chromium against `jianfu serve`: they
 show metrics and draw charts with no error element, a filter change reaches the URL and the numbers, the URL
 alone reproduces the view, and each page is photographed in zh and en (artifacts/screenshots/)."""
+
 from __future__ import annotations
 
 import os
@@ -37,8 +38,9 @@ def _settle(page, min_metrics: int, needs_charts: bool) -> None:
     """Wait until the script run is over and what the page must show is drawn."""
     page.wait_for_selector("[data-testid=stMainBlockContainer] h1", timeout=LOAD_MS)
     if min_metrics:
-        page.wait_for_function(f"document.querySelectorAll('[data-testid=stMetric]').length >= {min_metrics}",
-                               timeout=LOAD_MS)
+        page.wait_for_function(
+            f"document.querySelectorAll('[data-testid=stMetric]').length >= {min_metrics}", timeout=LOAD_MS
+        )
     if needs_charts:
         page.wait_for_selector(".js-plotly-plot .main-svg", timeout=LOAD_MS)
     # A rerun keeps the old elements on screen (marked stale) until new ones replace them: wait for the run to
@@ -46,9 +48,12 @@ def _settle(page, min_metrics: int, needs_charts: bool) -> None:
     page.wait_for_selector("[data-testid=stStatusWidget]", state="detached", timeout=LOAD_MS)
     page.wait_for_selector("[data-stale=true]", state="detached", timeout=LOAD_MS)
     # Widgets and tables load their code lazily: wait until every table has drawn its grid and no skeleton is left.
-    page.wait_for_function("[...document.querySelectorAll('[data-testid=stDataFrame]')]"
-                           ".every(t => t.querySelector('[data-testid=data-grid-canvas]'))"
-                           " && !document.querySelector('[data-testid=stSkeleton]')", timeout=LOAD_MS)
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=stDataFrame]')]"
+        ".every(t => t.querySelector('[data-testid=data-grid-canvas]'))"
+        " && !document.querySelector('[data-testid=stSkeleton]')",
+        timeout=LOAD_MS,
+    )
     previous = None
     for _ in range(LOAD_MS // 1000):
         current = _metric_values(page)
@@ -90,9 +95,12 @@ def test_a_filter_change_reaches_the_url_and_the_link_reproduces_the_view(live_s
     page.locator("[data-testid=stSidebar] [data-testid=stSelectbox]").first.click()
     page.get_by_role("option", name="本年至今").click()
     page.wait_for_url(re.compile(r"period=year_to_date"), timeout=LOAD_MS)
-    page.wait_for_function("(before) => { const v = [...document.querySelectorAll('[data-testid=stMetricValue]')]"
-                           ".map(e => e.innerText); return v.length > 0 && v.join('|') !== before.join('|'); }",
-                           arg=before, timeout=LOAD_MS)
+    page.wait_for_function(
+        "(before) => { const v = [...document.querySelectorAll('[data-testid=stMetricValue]')]"
+        ".map(e => e.innerText); return v.length > 0 && v.join('|') !== before.join('|'); }",
+        arg=before,
+        timeout=LOAD_MS,
+    )
     _settle(page, 12, True)
     after = _metric_values(page)
     assert after != before
@@ -104,7 +112,9 @@ def test_a_filter_change_reaches_the_url_and_the_link_reproduces_the_view(live_s
         fresh.goto(shared)
         _settle(fresh, 12, True)
         assert _metric_values(fresh) == after
-        assert fresh.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first.input_value() == "本年至今"
+        assert (
+            fresh.locator("[data-testid=stSidebar] [data-testid=stSelectbox] input").first.input_value() == "本年至今"
+        )
     finally:
         fresh.context.close()
 
@@ -125,12 +135,14 @@ def test_the_language_choice_follows_the_user(live_server, browser_page):
     _settle(page, 12, True)
     page.locator("[data-testid=stSidebar] label", has_text="English").click()
     page.wait_for_url(re.compile(r"/throughput\?lang=en$"), timeout=LOAD_MS)
-    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText === 'Throughput'",
-                           timeout=LOAD_MS)
+    page.wait_for_function(
+        "document.querySelector('h1') && document.querySelector('h1').innerText === 'Throughput'", timeout=LOAD_MS
+    )
     page.locator("[data-testid=stSidebarNav] a", has_text="Satisfaction").click()
     page.wait_for_url(re.compile(r"/satisfaction\?lang=en$"), timeout=LOAD_MS)
-    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').innerText === 'Satisfaction'",
-                           timeout=LOAD_MS)
+    page.wait_for_function(
+        "document.querySelector('h1') && document.querySelector('h1').innerText === 'Satisfaction'", timeout=LOAD_MS
+    )
     assert page.locator(ERRORS).count() == 0
 
 
@@ -150,8 +162,12 @@ def fresh_server(sample_data_dir):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "JIANFU_DATA_DIR": str(sample_data_dir)}
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60

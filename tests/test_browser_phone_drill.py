@@ -1,6 +1,7 @@
 """In Debian's chromium against `jianfu serve`: at phone width (390 × 844) the cards go two per row and fit in about
 three screens, and a horizontal bar chart keeps its labels whole (read from plotly's SVG); a click on a bar shows
 that bar's rows under the page's filters, and a card's rows button opens its rows."""
+
 from __future__ import annotations
 
 import pytest
@@ -95,7 +96,9 @@ def test_a_click_on_a_grids_bar_shows_that_grids_cases(live_server, browser_page
     chart = ".st-key-grids_teams_cases .js-plotly-plot"
     _settle(page, f"{chart} .main-svg")
     # the top bar: the largest
-    rows = _click_bar(page, chart, ".st-key-grids_teams_cases_rows", pick=lambda boxes: min(boxes, key=lambda b: b["y"]))
+    rows = _click_bar(
+        page, chart, ".st-key-grids_teams_cases_rows", pick=lambda boxes: min(boxes, key=lambda b: b["y"])
+    )
     profile = run_query(warehouse.read_connection(), "page_grids_profile", _last_month().to_params())
     clicked = profile.sort_values("cases_per_1000", ascending=False).iloc[0]
     text = rows.inner_text()
@@ -116,8 +119,9 @@ def test_a_click_on_a_bar_keeps_the_pages_filters(live_server, browser_page, sam
     kpi_label, _, line_label = title.partition("：")[2].partition(" · ")
     cat = metrics.load_catalogue()
     kpi_id = next(k for k in ("cycle_time", "cycle_time_p90") if cat[k].label("zh") == kpi_label)
-    by_line = metrics.compute_by(warehouse.read_connection(), kpi_id, _last_month(channels=("window",)),
-                                 by="service_line")
+    by_line = metrics.compute_by(
+        warehouse.read_connection(), kpi_id, _last_month(channels=("window",)), by="service_line"
+    )
     line = next(code for code in by_line["group"] if code_label("service_line", code, "zh") == line_label)
     n = int(by_line.loc[by_line["group"] == line, "n"].iloc[0])
     everyone = metrics.compute_by(warehouse.read_connection(), kpi_id, _last_month(), by="service_line")

@@ -2,6 +2,7 @@
 `jianfu serve` with users configured (its own copy of the sample data dir, so the other browser tests keep
 running in demo mode). A tampered, expired or logged-out cookie brings back the login form. The user is a
 leader, so the test also sees a role's menu and a closed page's URL."""
+
 from __future__ import annotations
 
 import base64
@@ -16,7 +17,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, _free_port
 
 pytestmark = pytest.mark.browser
@@ -30,15 +30,24 @@ LINK = "throughput?period=last_quarter"  # a view with a filter, as someone woul
 def locked_server(sample_data_dir, tmp_path_factory):
     """(url, data dir) of a server whose data dir has a leader `wang` (so every page needs a login)."""
     folder = tmp_path_factory.mktemp("locked") / "data"
-    shutil.copytree(sample_data_dir, folder, symlinks=True,
-                    ignore=shutil.ignore_patterns("server.log", "audit.log", "users.*", "sessions.*"))
+    shutil.copytree(
+        sample_data_dir,
+        folder,
+        symlinks=True,
+        ignore=shutil.ignore_patterns("server.log", "audit.log", "users.*", "sessions.*"),
+    )
     env = {**os.environ, "JIANFU_DATA_DIR": str(folder)}
     code = f"from jianfu.access.users import add_user; add_user('wang', 'leader', (), {PASSWORD!r})"
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
     port = _free_port()
     log = open(folder / "server.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 60
@@ -75,8 +84,11 @@ def _login_form_shown(page) -> bool:
 
 
 def _wait_inside(page, title: str) -> None:
-    page.wait_for_function("(t) => document.querySelector('h1') && document.querySelector('h1').innerText === t",
-                           arg=title, timeout=LOAD_MS)
+    page.wait_for_function(
+        "(t) => document.querySelector('h1') && document.querySelector('h1').innerText === t",
+        arg=title,
+        timeout=LOAD_MS,
+    )
     page.wait_for_selector("[data-testid=stMetric]", timeout=LOAD_MS)
     assert page.locator("input[type=password]").count() == 0
 

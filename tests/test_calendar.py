@@ -1,5 +1,6 @@
 """The working-day calendar: holidays off, 调休 make-up weekend days on, the counting rule, and the SQL form
 agreeing with the Python one."""
+
 from datetime import date, datetime, time
 
 import pytest
@@ -76,8 +77,12 @@ def test_the_file_agrees_with_the_library_where_both_know_the_year():
 def test_sql_working_day_count_matches_python():
     con = warehouse.connect_memory()
     # by hand: 2024-09-13 → 10-14 counts 14 Sep and 29 Sep and 12 Oct (make-up days), skips 15–17 Sep and 1–7 Oct
-    pairs = [(date(2025, 1, 27), date(2025, 2, 10)), (date(2024, 9, 13), date(2024, 10, 14)),
-             (date(2023, 12, 29), date(2024, 1, 2)), (date(2026, 2, 13), date(2026, 3, 2))]
+    pairs = [
+        (date(2025, 1, 27), date(2025, 2, 10)),
+        (date(2024, 9, 13), date(2024, 10, 14)),
+        (date(2023, 12, 29), date(2024, 1, 2)),
+        (date(2026, 2, 13), date(2026, 3, 2)),
+    ]
     params = calendar.sql_params()
     rows = con.execute(
         """with workdays as (select unnest(range(len($workday_cum))) as day, unnest($workday_cum) as cum),
@@ -86,7 +91,8 @@ def test_sql_working_day_count_matches_python():
            join workdays as wa on wa.day = datediff('day', $workday_epoch, a)
            join workdays as wb on wb.day = datediff('day', $workday_epoch, b)
            order by i""",
-        {**params, "a": [p[0] for p in pairs], "b": [p[1] for p in pairs]}).fetchall()
+        {**params, "a": [p[0] for p in pairs], "b": [p[1] for p in pairs]},
+    ).fetchall()
     assert [r[0] for r in rows] == [calendar.working_days_between(a, b) for a, b in pairs] == [5, 17, 1, 7]
 
 
@@ -116,16 +122,19 @@ def _case(case_id, received, closed):
 
 
 def test_cycle_time_across_spring_festival_2015_and_a_window_without_holiday_data_is_flagged(small_n):
-    from jianfu.metrics import Filters, compute_kpis
     from metrics_tables import memory_warehouse
 
-    con = memory_warehouse(cases=[
-        _case("festival", "2015-02-13 09:00", "2015-03-02 10:00"),  # 8 working days (see above)
-        _case("make_up_saturday", "2015-02-27 09:00", "2015-03-02 10:00"),  # 2
-        _case("plain", "2015-02-16 09:00", "2015-02-17 10:00"),  # 1
-        _case("before_2004", "2003-03-03 09:00", "2003-03-10 09:00"),  # Monday → Monday: 5, counted Mon–Fri
-        _case("later", "2015-04-01 09:00", "2015-04-02 09:00"),
-    ])
+    from jianfu.metrics import Filters, compute_kpis
+
+    con = memory_warehouse(
+        cases=[
+            _case("festival", "2015-02-13 09:00", "2015-03-02 10:00"),  # 8 working days (see above)
+            _case("make_up_saturday", "2015-02-27 09:00", "2015-03-02 10:00"),  # 2
+            _case("plain", "2015-02-16 09:00", "2015-02-17 10:00"),  # 1
+            _case("before_2004", "2003-03-03 09:00", "2003-03-10 09:00"),  # Monday → Monday: 5, counted Mon–Fri
+            _case("later", "2015-04-01 09:00", "2015-04-02 09:00"),
+        ]
+    )
     ids = ["cycle_time", "cycle_time_p90", "on_time_rate"]
     r = compute_kpis(con, Filters(date(2015, 2, 1), date(2015, 3, 31)), ids=ids)
     assert r["cycle_time"].value == 2.0 and r["cycle_time_p90"].value == pytest.approx(6.8)  # [1, 2, 8]

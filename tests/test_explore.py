@@ -1,5 +1,6 @@
 """Drill-down gives the rows the engine counts; the pivot builder groups hand-checkable tiny tables and accepts
 only names from the schema."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -133,7 +134,9 @@ def test_pivot_counts_by_grid_and_status(con):
 def test_pivot_sums_by_month_without_filters(con):
     result = explore.pivot(con, "cases", ["received_at"], aggregation="sum", measure="visits")
     assert [(str(r["received_at"]), r["sum_visits"]) for r in result.frame.to_dict("records")] == [
-        ("2026-01-01", 4), ("2026-03-01", 1)]
+        ("2026-01-01", 4),
+        ("2026-03-01", 1),
+    ]
 
 
 def test_pivot_filters_ratings_through_their_case(con):
@@ -147,15 +150,18 @@ def test_a_filter_that_cannot_apply_is_reported(con):
     assert result.not_applied == ("grids",)
 
 
-@pytest.mark.parametrize(("rows", "column", "aggregation", "measure"), [
-    (['grid_id" from cases; drop table cases; --'], None, "count", None),
-    (["applicant_key_x"], None, "count", None),
-    (["applicant_key"], None, "count", None),  # personal: a hash groups nothing
-    (["case_id"], None, "count", None),  # the key: one group per row
-    (["grid_id"], None, "sum", "status"),
-    (["grid_id"], None, "max", "visits"),
-    (["grid_id"], "grid_id", "count", None),
-])
+@pytest.mark.parametrize(
+    ("rows", "column", "aggregation", "measure"),
+    [
+        (['grid_id" from cases; drop table cases; --'], None, "count", None),
+        (["applicant_key_x"], None, "count", None),
+        (["applicant_key"], None, "count", None),  # personal: a hash groups nothing
+        (["case_id"], None, "count", None),  # the key: one group per row
+        (["grid_id"], None, "sum", "status"),
+        (["grid_id"], None, "max", "visits"),
+        (["grid_id"], "grid_id", "count", None),
+    ],
+)
 def test_pivot_accepts_only_schema_names(con, rows, column, aggregation, measure):
     with pytest.raises(explore.ExploreError):
         explore.pivot(con, "cases", rows, column, aggregation, measure)

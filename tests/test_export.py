@@ -1,4 +1,5 @@
 """Exports: XLSX with the filter sheet first, CSV in UTF-8 with BOM, and no cell that a spreadsheet would run."""
+
 from __future__ import annotations
 
 import io
@@ -11,18 +12,20 @@ import pytest
 from jianfu import export
 from jianfu.metrics import Filters, load_catalogue
 
-HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "正常文本", "a=b"]
-NEUTRAL = ["'=HYPERLINK(\"http://x\",\"y\")", "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", "'\rcmd", "正常文本", "a=b"]
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\rcmd", "正常文本", "a=b"]
+NEUTRAL = ['\'=HYPERLINK("http://x","y")', "'+1+1", "'-2+3", "'@SUM(A1)", "'\tcmd", "'\rcmd", "正常文本", "a=b"]
 
 
 @pytest.fixture
 def frame():
-    return pd.DataFrame({
-        "事项": HOSTILE,
-        "件数": [1, -2, 3, 4, 5, 6, 7, 8],
-        "受理时间": pd.to_datetime(["2026-01-05 09:30"] * 8),
-        "字段": [["姓名", "电话"]] + [None] * 7,
-    })
+    return pd.DataFrame(
+        {
+            "事项": HOSTILE,
+            "件数": [1, -2, 3, 4, 5, 6, 7, 8],
+            "受理时间": pd.to_datetime(["2026-01-05 09:30"] * 8),
+            "字段": [["姓名", "电话"]] + [None] * 7,
+        }
+    )
 
 
 def _workbook(data: bytes):
@@ -32,8 +35,9 @@ def _workbook(data: bytes):
 def test_xlsx_first_sheet_holds_filters_as_of_and_definitions(frame):
     filters = Filters(date(2026, 3, 1), date(2026, 3, 31), grids=("g01",), teams=("publicity",))
     kpi = load_catalogue()["on_time_rate"]
-    book = _workbook(export.to_xlsx({"办件": frame}, filters=filters, as_of=datetime(2026, 4, 2, 8, 15),
-                                    kpis=[kpi], lang="zh"))
+    book = _workbook(
+        export.to_xlsx({"办件": frame}, filters=filters, as_of=datetime(2026, 4, 2, 8, 15), kpis=[kpi], lang="zh")
+    )
     assert book.sheetnames == ["筛选条件", "办件"]
     cells = {row[0]: row[1] for row in book["筛选条件"].iter_rows(values_only=True) if row[0]}
     assert cells["时间范围"] == "2026-03-01 – 2026-03-31"
@@ -84,13 +88,15 @@ def test_a_hostile_column_name_is_neutralised_too():
 
 
 def _rates_frame() -> pd.DataFrame:
-    return pd.DataFrame({
-        "网格": ["HT01", "HT02", "HT03"],
-        "按时办结率": [0.953412, None, 1.0],
-        "办结时长（天）": [3.456, 2.0, 10.25],
-        "件数": [120, 7, 0],
-        "户数": [12.0, 3.0, None],  # whole numbers stored as floats (a column with a gap)
-    })
+    return pd.DataFrame(
+        {
+            "网格": ["HT01", "HT02", "HT03"],
+            "按时办结率": [0.953412, None, 1.0],
+            "办结时长（天）": [3.456, 2.0, 10.25],
+            "件数": [120, 7, 0],
+            "户数": [12.0, 3.0, None],  # whole numbers stored as floats (a column with a gap)
+        }
+    )
 
 
 def test_xlsx_tables_have_a_frozen_header_an_autofilter_and_number_formats():
@@ -107,11 +113,15 @@ def test_xlsx_tables_have_a_frozen_header_an_autofilter_and_number_formats():
 
 
 def test_xlsx_rate_format_can_follow_rows_for_a_column_mixing_units():
-    frame = pd.DataFrame({"指标": ["按时办结率", "办件量", "办结时长"], "本月值": [0.9812, 779, 3.25],
-                          "说明": ["n<10", "", ""]}).astype({"本月值": object})
+    frame = pd.DataFrame(
+        {"指标": ["按时办结率", "办件量", "办结时长"], "本月值": [0.9812, 779, 3.25], "说明": ["n<10", "", ""]}
+    ).astype({"本月值": object})
     frame.loc[2, "本月值"] = "n<10"
-    book = _workbook(export.to_xlsx({"指标": frame}, lang="zh", percent={"指标": ["本月值"]},
-                                    percent_rows={"指标": [True, False, True]}))
+    book = _workbook(
+        export.to_xlsx(
+            {"指标": frame}, lang="zh", percent={"指标": ["本月值"]}, percent_rows={"指标": [True, False, True]}
+        )
+    )
     cells = [(c.value, c.number_format) for c in book["指标"]["B"][1:]]
     assert cells == [(0.9812, "0.0%"), (779, "General"), ("n<10", "General")]
     assert book["指标"].freeze_panes == "A2" and book["指标"].auto_filter.ref == "A1:C4"
@@ -133,9 +143,15 @@ def test_csv_decimals_are_rounded_rates_to_a_hundredth_of_a_percent():
 def test_drill_rows_read_as_labels_in_both_languages():
     from jianfu.ui.table_labels import readable
 
-    rows = pd.DataFrame({"case_id": ["C1", "C2", "C3"], "status": ["closed", "in_progress", "weird_code"],
-                         "service_line": ["housing", None, "civil_affairs"], "category": ["facilities", "x", None],
-                         "is_on_time": [True, False, True]})
+    rows = pd.DataFrame(
+        {
+            "case_id": ["C1", "C2", "C3"],
+            "status": ["closed", "in_progress", "weird_code"],
+            "service_line": ["housing", None, "civil_affairs"],
+            "category": ["facilities", "x", None],
+            "is_on_time": [True, False, True],
+        }
+    )
     zh = readable(rows, "zh")
     assert list(zh.columns) == ["办件编号", "状态", "业务条线", "类别", "is_on_time"]  # unknown columns keep their name
     assert zh["状态"].tolist() == ["已办结", "办理中", "weird_code"]  # an unknown code is shown as it is
@@ -155,11 +171,23 @@ def test_a_pivot_labels_the_codes_across_its_top():
 def test_gaps_show_as_a_dash_on_screen_and_stay_empty_in_exports():
     from jianfu.ui.format import table_gaps_as_dash
 
-    frame = pd.DataFrame({"网格": ["HT01", None], "率": [0.953, None], "时长": [3.25, float("nan")],
-                          "件数": pd.array([4, None], dtype="Int64"), "完整": [1.5, 2.0]})
+    frame = pd.DataFrame(
+        {
+            "网格": ["HT01", None],
+            "率": [0.953, None],
+            "时长": [3.25, float("nan")],
+            "件数": pd.array([4, None], dtype="Int64"),
+            "完整": [1.5, 2.0],
+        }
+    )
     shown = table_gaps_as_dash(frame, ["率"])
-    assert shown.to_dict("list") == {"网格": ["HT01", "—"], "率": ["95.3%", "—"], "时长": ["3.2", "—"],
-                                     "件数": ["4", "—"], "完整": [1.5, 2.0]}  # no gap: left to the table's format
+    assert shown.to_dict("list") == {
+        "网格": ["HT01", "—"],
+        "率": ["95.3%", "—"],
+        "时长": ["3.2", "—"],
+        "件数": ["4", "—"],
+        "完整": [1.5, 2.0],
+    }  # no gap: left to the table's format
     sheet = _workbook(export.to_xlsx({"t": frame}, lang="zh"))["t"]
     assert [c.value for c in sheet[3]] == [None, None, None, None, 2]
 

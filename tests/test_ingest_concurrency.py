@@ -1,5 +1,6 @@
 """Atomic imports across processes: a SIGKILL mid-import leaves the previous state; a reader process polling
 during imports always sees one whole state, never a mix."""
+
 import os
 import signal
 import subprocess
@@ -8,10 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from test_ingest_helpers import HEADERS, canonical_rows, write_csv, write_mapping
 
 from jianfu import warehouse
 from jianfu.ingest.loader import import_files
-from test_ingest_helpers import HEADERS, canonical_rows, write_csv, write_mapping
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,8 +51,10 @@ while True:
 
 
 def case_rows(start: int, count: int) -> list[list[str]]:
-    return [[f"K{i:07d}", "低保申请", "2025-03-01 09:00:00", "", "办理中", "窗口", "1", "否"]
-            for i in range(start, start + count)]
+    return [
+        [f"K{i:07d}", "低保申请", "2025-03-01 09:00:00", "", "办理中", "窗口", "1", "否"]
+        for i in range(start, start + count)
+    ]
 
 
 def snapshot() -> list[tuple]:
@@ -78,8 +81,13 @@ def test_a_killed_import_leaves_the_previous_state(tmp_path, stage):
 
     big = write_csv(tmp_path / "big.csv", HEADERS, case_rows(1000, 30_000))
     marker = tmp_path / "parked"
-    child = subprocess.Popen([sys.executable, "-c", IMPORT_AND_PARK, str(big), str(mapping), stage, str(marker)],
-                             cwd=ROOT, env=os.environ.copy(), stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", IMPORT_AND_PARK, str(big), str(mapping), stage, str(marker)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for(marker, child)
     if stage == "committing":  # rows are in the half-written copy: the kill lands mid-transaction
         assert list(warehouse.warehouse_dir().glob("v000002.duckdb.tmp*"))
@@ -101,8 +109,14 @@ def test_a_reader_process_sees_whole_states_during_imports(tmp_path):
     files = [write_csv(tmp_path / f"part{i}.csv", HEADERS, case_rows(100_000 * i, n)) for i, n in enumerate(sizes)]
     import_files(files[:1], mapping=mapping)
     ready, stop = tmp_path / "ready", tmp_path / "stop"
-    reader = subprocess.Popen([sys.executable, "-c", READ_IN_A_LOOP, str(ready), str(stop)], cwd=ROOT,
-                              env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READ_IN_A_LOOP, str(ready), str(stop)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     wait_for(ready, reader)
     outcomes = import_files(files[1:], mapping=mapping)
     stop.write_text("stop")

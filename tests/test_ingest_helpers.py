@@ -1,5 +1,6 @@
 """Fixture writers shared by the ingest tests: one small 办件 table, written as UTF-8 / BOM / GB18030 CSV or XLSX.
 (Helpers only; the tests live in the other test_ingest_*.py files.)"""
+
 from __future__ import annotations
 
 import csv
@@ -64,7 +65,7 @@ scale_max = 5
 """
 
 HEADERS = ["受理编号", "事项名称", "受理时间", "办结时间", "办理状态", "办理渠道", "跑动次数", "是否即办"]
-MULTILINE_MATTER = "残疾人两项补贴\n（含复审）, \"加急\""
+MULTILINE_MATTER = '残疾人两项补贴\n（含复审）, "加急"'
 ROWS = [
     ["A001", "低保申请", "2025-01-02 09:00:00", "2025-01-05 10:30:00", "已办结", "窗口", "1", "否"],
     ["A002", MULTILINE_MATTER, "2025/01/03 14:20", "", "办理中", "网上办理", "0", "是"],
@@ -72,15 +73,44 @@ ROWS = [
 ]
 # The canonical rows every encoding/format of ROWS must give (hand-written, not computed by the importer).
 EXPECTED = [
-    ("A001", "低保申请", dt.datetime(2025, 1, 2, 9), dt.datetime(2025, 1, 5, 10, 30), "closed", "window", 1, False,
-     "service_center"),
-    ("A002", MULTILINE_MATTER, dt.datetime(2025, 1, 3, 14, 20), None, "in_progress", "online", 0, True,
-     "service_center"),
-    ("A003", "公租房申请", dt.datetime(2025, 1, 4, 8), dt.datetime(2025, 1, 4, 8, 30), "closed", "other", None, True,
-     "service_center"),
+    (
+        "A001",
+        "低保申请",
+        dt.datetime(2025, 1, 2, 9),
+        dt.datetime(2025, 1, 5, 10, 30),
+        "closed",
+        "window",
+        1,
+        False,
+        "service_center",
+    ),
+    (
+        "A002",
+        MULTILINE_MATTER,
+        dt.datetime(2025, 1, 3, 14, 20),
+        None,
+        "in_progress",
+        "online",
+        0,
+        True,
+        "service_center",
+    ),
+    (
+        "A003",
+        "公租房申请",
+        dt.datetime(2025, 1, 4, 8),
+        dt.datetime(2025, 1, 4, 8, 30),
+        "closed",
+        "other",
+        None,
+        True,
+        "service_center",
+    ),
 ]
-EXPECTED_SQL = ("select case_id, matter, received_at, closed_at, status, channel, visits, immediate, center "
-                "from cases order by case_id")
+EXPECTED_SQL = (
+    "select case_id, matter, received_at, closed_at, status, channel, visits, immediate, center "
+    "from cases order by case_id"
+)
 
 
 def write_mapping(folder: Path, text: str = CASES_MAPPING, name: str = "cases.toml") -> Path:

@@ -1,4 +1,5 @@
 """Personal data: keyed hash with a local 0600 key, phone/ID masking in text, masked names."""
+
 import hashlib
 import hmac
 import stat
@@ -26,10 +27,20 @@ def test_hashes_are_keyed_stable_and_ignore_surrounding_spaces():
 
 
 def test_scrub_masks_phones_and_id_numbers_inside_text():
-    text = pa.array(["请回电13812345678或138 1234 5678", "身份证32010219900101123X，座机025-84561234",
-                     "办件2025-01-02 10:00已回访", None])
+    text = pa.array(
+        [
+            "请回电13812345678或138 1234 5678",
+            "身份证32010219900101123X，座机025-84561234",
+            "办件2025-01-02 10:00已回访",
+            None,
+        ]
+    )
     assert personal.scrub_text(text).to_pylist() == [
-        "请回电138****5678或138****5678", "身份证320102************，座机025-****1234", "办件2025-01-02 10:00已回访", None]
+        "请回电138****5678或138****5678",
+        "身份证320102************，座机025-****1234",
+        "办件2025-01-02 10:00已回访",
+        None,
+    ]
 
 
 def test_names_keep_only_their_first_character():

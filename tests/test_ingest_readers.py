@@ -1,17 +1,19 @@
 """Readers: encoding from the bytes, record start lines (fast and exact paths), Excel rows, clear refusals."""
+
 import codecs
 import os
 
 import pytest
+from test_ingest_helpers import HEADERS, MULTILINE_MATTER, ROWS, write_cases_xlsx, write_csv
 
 from jianfu.ingest import readers
 from jianfu.ingest.errors import ImportRefused
 from jianfu.ingest.readers import Source
-from test_ingest_helpers import HEADERS, MULTILINE_MATTER, ROWS, write_cases_xlsx, write_csv
 
 
-@pytest.mark.parametrize("encoding, detected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"),
-                                                 ("gb18030", "gb18030"), ("gbk", "gb18030")])
+@pytest.mark.parametrize(
+    "encoding, detected", [("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("gb18030", "gb18030"), ("gbk", "gb18030")]
+)
 def test_encoding_is_detected_from_the_bytes_not_the_name(tmp_path, encoding, detected):
     path = write_csv(tmp_path / "办件.txt", HEADERS, ROWS, encoding)
     source = Source(path)
@@ -23,12 +25,14 @@ def test_encoding_is_detected_from_the_bytes_not_the_name(tmp_path, encoding, de
 
 def test_each_record_knows_the_line_where_it_starts(tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_bytes("id,note\n"  # line 1
-                     "1,one\n"  # 2
-                     "2,\"two\nlines\"\n"  # 3-4
-                     "\n"  # 5 (blank: not a record)
-                     "3,\"three\r\n\r\nlines\"\n"  # 6-8
-                     "4,four\n".encode())  # 9
+    path.write_bytes(
+        b"id,note\n"  # line 1
+        b"1,one\n"  # 2
+        b'2,"two\nlines"\n'  # 3-4
+        b"\n"  # 5 (blank: not a record)
+        b'3,"three\r\n\r\nlines"\n'  # 6-8
+        b"4,four\n"
+    )  # 9
     table = Source(path).table()
     assert table.lines.tolist() == [2, 3, 6, 9]
     assert table.data.column("note").to_pylist() == ["one", "two\nlines", "three\r\n\r\nlines", "four"]
@@ -104,13 +108,16 @@ def test_missing_sheet_is_refused_naming_the_sheets(tmp_path):
         Source(path).table(sheet="汇总")
 
 
-@pytest.mark.parametrize("content, message", [
-    (os.urandom(64) + b"\x00" + os.urandom(4000), "is a binary file, not a CSV or Excel export"),
-    (b"id,name\n1," + "张三".encode("utf-8") + b"\xff\xfe\x80\n", "is neither UTF-8 nor GB18030/GBK text"),
-    (codecs.BOM_UTF8 + b"id\n\xff\n", "starts with a UTF-8 mark but holds bytes that are not UTF-8"),
-    (b"   \n\n", "is empty"),
-    (b"PK\x03\x04" + os.urandom(300), "looks like an Excel workbook but cannot be opened"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (os.urandom(64) + b"\x00" + os.urandom(4000), "is a binary file, not a CSV or Excel export"),
+        (b"id,name\n1," + "张三".encode() + b"\xff\xfe\x80\n", "is neither UTF-8 nor GB18030/GBK text"),
+        (codecs.BOM_UTF8 + b"id\n\xff\n", "starts with a UTF-8 mark but holds bytes that are not UTF-8"),
+        (b"   \n\n", "is empty"),
+        (b"PK\x03\x04" + os.urandom(300), "looks like an Excel workbook but cannot be opened"),
+    ],
+)
 def test_unreadable_files_are_refused_with_one_sentence(tmp_path, content, message):
     path = tmp_path / "export.csv"
     path.write_bytes(content)
@@ -121,7 +128,7 @@ def test_unreadable_files_are_refused_with_one_sentence(tmp_path, content, messa
 
 def test_a_file_mixing_utf8_and_gbk_lines_is_refused_not_loaded_as_mojibake(tmp_path):
     path = tmp_path / "pasted.csv"
-    path.write_bytes("编号,事项\n1,低保申请\n".encode("utf-8") + "2,残疾人两项补贴\n".encode("gbk"))
+    path.write_bytes("编号,事项\n1,低保申请\n".encode() + "2,残疾人两项补贴\n".encode("gbk"))
     with pytest.raises(ImportRefused, match="pasted.csv mixes UTF-8 text \\(line 1\\) with other bytes"):
         Source(path).table()
 

@@ -1,11 +1,13 @@
 """Every committed sample export loads by its built-in profile to exactly the counts sample_data/manifest.toml
 promises; the deliberately bad rows are rejects with reasons; importing everything again changes nothing."""
+
 import tomllib
 from pathlib import Path
 
+from test_ingest_helpers import canonical_rows, scalar
+
 from jianfu import warehouse
 from jianfu.ingest.loader import import_files
-from test_ingest_helpers import canonical_rows, scalar
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 MANIFEST = SAMPLE / "manifest.toml"

@@ -1,11 +1,13 @@
 """The browser upload path (data page → jianfu/web_import.py) refuses an export none of whose rows load, as the
 command line does: the page shows the refusal with the reasons by column, and nothing is recorded."""
+
 from __future__ import annotations
 
 from apptest_pages import open_page
+from test_app_analysis_pages import MAPPING, Upload, server_past_first_visit  # noqa: F401 — a fixture
+
 from jianfu import warehouse, web_import
 from jianfu.ui.i18n import t
-from test_app_analysis_pages import MAPPING, Upload, server_past_first_visit  # noqa: F401 — a fixture
 
 ALL_BAD = b"id,day,what\nx1,2026-02-30,inspection\nx2,yesterday,inspection\n"  # held_on unusable in both rows
 
@@ -18,8 +20,9 @@ def test_web_import_refuses_an_upload_whose_every_row_is_rejected():
 
 
 def test_the_data_page_shows_the_refusal_and_records_nothing(fresh_caches, server_past_first_visit):
-    [kept] = web_import.import_uploads([Upload("good.csv", b"id,day,what\ng1,2026-01-05,inspection\n")],
-                                       Upload("mapping.toml", MAPPING))
+    [kept] = web_import.import_uploads(
+        [Upload("good.csv", b"id,day,what\ng1,2026-01-05,inspection\n")], Upload("mapping.toml", MAPPING)
+    )
     assert kept.outcome == "loaded"  # a warehouse the refused upload must leave as it is
     version = warehouse.version_key()
     at = open_page("data")
@@ -29,8 +32,9 @@ def test_the_data_page_shows_the_refusal_and_records_nothing(fresh_caches, serve
     next(b for b in at.button if b.label == t("data.upload_button")).click()
     at.run()
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith(t("data.upload_refused", message="检查.csv: 检查.csv was not "
-                                                                                       "imported: none of its 2 rows"))
+    assert len(errors) == 1 and errors[0].startswith(
+        t("data.upload_refused", message="检查.csv: 检查.csv was not imported: none of its 2 rows")
+    )
     assert "day: 2 × not a date" in errors[0]
     assert warehouse.version_key() == version
     con = warehouse.read_connection().cursor()

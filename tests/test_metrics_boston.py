@@ -8,6 +8,7 @@ Rules the pandas side applies, as documented for the KPIs (jianfu/metrics/README
 - days to close: calendar days (closed − opened, fractional) of the cases closed before the end of 2017 —
   Boston does not keep the Chinese working calendar, so this is the `cycle_time_calendar` KPI.
 """
+
 from datetime import date
 from pathlib import Path
 
@@ -39,8 +40,11 @@ def expected() -> pd.DataFrame:
     frame["on_time"] = (closed_by_end & (frame["closed"] <= frame["due"])).where(judged)
     frame["days"] = ((frame["closed"] - frame["opened"]).dt.total_seconds() / 86400).where(closed_by_end)
     return frame.groupby("matter").agg(
-        received=("opened", "size"), on_time_num=("on_time", "sum"), on_time_den=("on_time", "count"),
-        median_days=("days", "median"))
+        received=("opened", "size"),
+        on_time_num=("on_time", "sum"),
+        on_time_den=("on_time", "count"),
+        median_days=("days", "median"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +79,9 @@ def test_boston_2017_per_request_type_matches_pandas(boston_dir, expected, monke
     for matter, row in expected.iterrows():
         assert received.loc[matter, "value"] == row["received"], matter
         assert (on_time.loc[matter, "numerator"], on_time.loc[matter, "denominator"]) == (
-            row["on_time_num"], row["on_time_den"]), matter
+            row["on_time_num"],
+            row["on_time_den"],
+        ), matter
         if row["on_time_den"]:
             assert on_time.loc[matter, "value"] == pytest.approx(row["on_time_num"] / row["on_time_den"]), matter
         else:  # the animal types carry no SLA: no on-time rate at all, never 0%

@@ -6,6 +6,7 @@ same data (issue 5: a cache or batch must never change a value):
 - the page cache (`jianfu.ui.data`): every KPI computed once per filters, cards read subsets of it; and an
   import or undo (a new warehouse version) makes every cached value recompute.
 """
+
 import shutil
 from datetime import date
 
@@ -14,8 +15,15 @@ import pytest
 
 from jianfu import warehouse
 from jianfu.ingest.loader import list_imports, undo
-from jianfu.metrics import (Filters, compute_by, compute_by_many, compute_kpis, kpi_series, kpi_series_many,
-                            load_catalogue)
+from jianfu.metrics import (
+    Filters,
+    compute_by,
+    compute_by_many,
+    compute_kpis,
+    kpi_series,
+    kpi_series_many,
+    load_catalogue,
+)
 from jianfu.metrics.facts import warehouse_facts
 
 WINDOW = Filters(date(2026, 1, 1), date(2026, 9, 30))
@@ -75,7 +83,8 @@ def test_kept_warehouse_facts_give_the_values_of_facts_looked_up(con, filters):
     assert kept == looked_up
     assert sum(r["value"] is not None for r in kept.values()) >= 30
     assert kpi_series_many(con, ["on_time_rate"], filters, facts=facts)["on_time_rate"].equals(
-        kpi_series(con, "on_time_rate", filters))
+        kpi_series(con, "on_time_rate", filters)
+    )
 
 
 @pytest.fixture
@@ -94,9 +103,11 @@ def test_the_page_cache_gives_engine_values_and_recomputes_after_an_undo(writabl
 
     def direct():
         con = warehouse.read_connection().cursor()
-        return (_dicts(compute_kpis(con, WINDOW, cards)),
-                kpi_series_many(con, cards, WINDOW, periods=12),
-                compute_by(con, "on_time_rate", WINDOW, "team"))
+        return (
+            _dicts(compute_kpis(con, WINDOW, cards)),
+            kpi_series_many(con, cards, WINDOW, periods=12),
+            compute_by(con, "on_time_rate", WINDOW, "team"),
+        )
 
     before = direct()
     assert _dicts(data.kpis(WINDOW, cards)) == before[0]
@@ -104,8 +115,11 @@ def test_the_page_cache_gives_engine_values_and_recomputes_after_an_undo(writabl
         pd.testing.assert_frame_equal(data.series_many(cards, WINDOW, periods=12)[kpi_id], before[1][kpi_id])
     pd.testing.assert_frame_equal(data.by("on_time_rate", WINDOW, "team"), before[2])
 
-    cases_import = next(row for row in list_imports(warehouse.read_connection().cursor())
-                        if row["file_name"] == "服务中心办件_2026.xlsx")
+    cases_import = next(
+        row
+        for row in list_imports(warehouse.read_connection().cursor())
+        if row["file_name"] == "服务中心办件_2026.xlsx"
+    )
     undo(cases_import["import_id"], who="test")
     after = direct()
     assert after[0]["on_time_rate"]["n"] < before[0]["on_time_rate"]["n"]  # the undo changed the data

@@ -1,6 +1,7 @@
 """The catalogue as a contract: every KPI of KPIS.md is in it, with labels and descriptions in both languages;
 every query file starts with its header comment and returns the columns its KPIs' kinds need; a broken
 catalogue is refused with clear messages."""
+
 import re
 from datetime import date
 from pathlib import Path
@@ -70,8 +71,7 @@ def test_every_query_returns_the_parts_its_kpis_need():
         for kpi in kpis:
             needed = {f"{kpi.id}__{part}" for part in KIND_PARTS[kpi.kind]}
             assert needed <= columns, f"{name} lacks {sorted(needed - columns)} for {kpi.id}"
-    assert run_rows(con, "data_coverage", {}) == [{"data_from": None, "data_as_of": None,
-                                                       "activity_through": None}]
+    assert run_rows(con, "data_coverage", {}) == [{"data_from": None, "data_as_of": None, "activity_through": None}]
 
 
 def test_table_column_counts_covers_every_canonical_table():
@@ -82,19 +82,26 @@ def test_table_column_counts_covers_every_canonical_table():
     assert {"table_name": "cases", "column_name": "*", "non_null": 0} in rows
 
 
-@pytest.mark.parametrize("change, message", [
-    (('unit = "ratio"', 'unit = "percent"'), "on_time_rate: unknown unit 'percent'"),
-    (('direction = "up"', 'direction = "higher"'), "on_time_rate: unknown direction 'higher'"),
-    (('label_en = "On-time completion"', 'label_en = ""'), "on_time_rate: missing label_en"),
-    (('inputs = ["cases.due_at"]', 'inputs = ["cases.deadline"]'), "'cases.deadline' is not a canonical"),
-    (('query = "kpi_survey"', 'query = "kpi_surveys"'), "query 'kpi_surveys' is not declared"),
-    (('[query.kpi_access]', '[query.kpi_accessed]'), "query 'kpi_access' is not declared"),
-    (('id = "cycle_time_p90"', 'id = "cycle_time"'), "cycle_time: defined twice"),
-    (('step_at = [2025-01-01, 2025-04-01', 'step_at = ["2025-13-01", 2025-04-01'),
-     "ledger_reduction: step_at '2025-13-01' is not a date"),
-    (('step_at = [2025-01-01, 2025-04-01', 'step_at = [2025-04-01, 2025-04-01'),
-     "ledger_reduction: step_at lists a date twice"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (('unit = "ratio"', 'unit = "percent"'), "on_time_rate: unknown unit 'percent'"),
+        (('direction = "up"', 'direction = "higher"'), "on_time_rate: unknown direction 'higher'"),
+        (('label_en = "On-time completion"', 'label_en = ""'), "on_time_rate: missing label_en"),
+        (('inputs = ["cases.due_at"]', 'inputs = ["cases.deadline"]'), "'cases.deadline' is not a canonical"),
+        (('query = "kpi_survey"', 'query = "kpi_surveys"'), "query 'kpi_surveys' is not declared"),
+        (("[query.kpi_access]", "[query.kpi_accessed]"), "query 'kpi_access' is not declared"),
+        (('id = "cycle_time_p90"', 'id = "cycle_time"'), "cycle_time: defined twice"),
+        (
+            ("step_at = [2025-01-01, 2025-04-01", 'step_at = ["2025-13-01", 2025-04-01'),
+            "ledger_reduction: step_at '2025-13-01' is not a date",
+        ),
+        (
+            ("step_at = [2025-01-01, 2025-04-01", "step_at = [2025-04-01, 2025-04-01"),
+            "ledger_reduction: step_at lists a date twice",
+        ),
+    ],
+)
 def test_a_broken_catalogue_is_refused_with_a_clear_message(tmp_path, change, message):
     text = CATALOGUE_FILE.read_text(encoding="utf-8")
     old, new = change
@@ -112,7 +119,9 @@ def test_a_missing_query_file_is_named(tmp_path, monkeypatch):
         (tmp_path / path.name).write_text(path.read_text())
     (tmp_path / "kpi_access.sql").unlink()
     monkeypatch.setattr(catalogue_module, "QUERY_DIR", tmp_path)
-    with pytest.raises(CatalogueError, match=re.escape("access_refusals: query file queries/kpi_access.sql is missing")):
+    with pytest.raises(
+        CatalogueError, match=re.escape("access_refusals: query file queries/kpi_access.sql is missing")
+    ):
         load_catalogue(CATALOGUE_FILE)
 
 
@@ -122,4 +131,8 @@ def test_the_ledger_kpis_restart_their_limits_at_the_reform_waves():
     cat = load_catalogue()
     waves = tuple(date(y, m, 1) for y, m in ((2025, 1), (2025, 4), (2025, 7), (2025, 10), (2026, 1)))
     assert {k: cat[k].step_at for k in cat if cat[k].step_at} == {
-        "ledger_reduction": waves, "burden_hours": waves, "hours_saved": waves, "duplicate_fields": waves}
+        "ledger_reduction": waves,
+        "burden_hours": waves,
+        "hours_saved": waves,
+        "duplicate_fields": waves,
+    }

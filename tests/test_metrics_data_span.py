@@ -1,6 +1,7 @@
 """An export whose data end years before today (issue 10): the default period is the data's last complete month
 (for the engine and `jianfu kpis`), a count of 0 is shown as 0, and a composite that rests on too few KPIs or
 on a baseline outside the data says "not enough to score" instead of a number."""
+
 from __future__ import annotations
 
 import json
@@ -8,12 +9,12 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
+from metrics_tables import insert, memory_warehouse
 
 from jianfu import warehouse
 from jianfu.metrics import Filters, KpiResult, composite_scores, compute_kpis, data_window, load_catalogue
-from jianfu.metrics.estimates import Estimate, suppression_flags
 from jianfu.metrics.commands import kpis as kpis_command
-from metrics_tables import insert, memory_warehouse
+from jianfu.metrics.estimates import Estimate, suppression_flags
 
 
 def export_2019() -> list[dict]:
@@ -25,10 +26,24 @@ def export_2019() -> list[dict]:
         for i in range(12):
             received = f"2019-{month:02d}-{2 + i:02d} 09:00"
             closed = f"2019-{month:02d}-{3 + i:02d} 10:00"
-            rows.append({"case_id": f"c{month}-{i}", "received_at": received, "closed_at": closed,
-                         "due_at": f"2019-{month:02d}-{4 + i:02d} 17:30", "status": "closed"})
-    rows.append({"case_id": "late_close", "received_at": "2019-12-31 16:00", "closed_at": "2022-09-15 11:43",
-                 "due_at": "2020-01-10 17:30", "status": "closed"})
+            rows.append(
+                {
+                    "case_id": f"c{month}-{i}",
+                    "received_at": received,
+                    "closed_at": closed,
+                    "due_at": f"2019-{month:02d}-{4 + i:02d} 17:30",
+                    "status": "closed",
+                }
+            )
+    rows.append(
+        {
+            "case_id": "late_close",
+            "received_at": "2019-12-31 16:00",
+            "closed_at": "2022-09-15 11:43",
+            "due_at": "2020-01-10 17:30",
+            "status": "closed",
+        }
+    )
     return rows
 
 
@@ -43,14 +58,18 @@ def warehouse_2019():
 def test_presets_count_back_from_the_data_not_from_today_and_never_before_it():
     # data running to 31 Dec 2019, looked at in 2026: December 2019
     assert data_window("last_month", date(2019, 12, 31), date(2019, 1, 1), today=date(2026, 12, 2)) == (
-        date(2019, 12, 1), date(2019, 12, 31))
+        date(2019, 12, 1),
+        date(2019, 12, 31),
+    )
     assert data_window("last_month", date(2019, 12, 15)) == (date(2019, 11, 1), date(2019, 11, 30))
     assert data_window("this_month_to_date", date(2019, 12, 15)) == (date(2019, 12, 1), date(2019, 12, 15))
     # less than a month of data: the month it ends in, not an empty month before it
     assert data_window("last_month", date(2019, 12, 20), date(2019, 12, 3)) == (date(2019, 12, 1), date(2019, 12, 20))
     # a timestamp in the future is capped at today
-    assert data_window("last_month", date(2031, 5, 5), today=date(2026, 12, 2)) == (date(2026, 11, 1),
-                                                                                      date(2026, 11, 30))
+    assert data_window("last_month", date(2031, 5, 5), today=date(2026, 12, 2)) == (
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+    )
 
 
 def test_the_cli_default_period_is_the_last_complete_month_of_the_data(warehouse_2019):
@@ -79,8 +98,11 @@ def test_a_count_of_zero_is_zero_and_only_rates_and_means_are_hidden_for_small_n
 
 def test_a_backlog_of_zero_shows_zero_in_the_engine():
     con = memory_warehouse(cases=export_2019())
-    december = compute_kpis(con, Filters(date(2019, 11, 1), date(2019, 11, 30)),
-                            ids=["backlog", "backlog_past_due", "case_volume", "on_time_rate"])
+    december = compute_kpis(
+        con,
+        Filters(date(2019, 11, 1), date(2019, 11, 30)),
+        ids=["backlog", "backlog_past_due", "case_volume", "on_time_rate"],
+    )
     assert (december["backlog"].value, december["backlog_past_due"].value) == (0, 0)
     assert "suppressed" not in december["backlog"].flags
     assert december["case_volume"].value == 12
@@ -91,8 +113,10 @@ def test_a_backlog_of_zero_shows_zero_in_the_engine():
 
 
 def _scored(scores: dict[str, float], flags=frozenset()) -> dict[str, KpiResult]:
-    return {kpi_id: KpiResult(kpi_id, value=1.0, n=100, score=score, flags=frozenset(flags))
-            for kpi_id, score in scores.items()}
+    return {
+        kpi_id: KpiResult(kpi_id, value=1.0, n=100, score=score, flags=frozenset(flags))
+        for kpi_id, score in scores.items()
+    }
 
 
 def test_the_composite_needs_three_scored_kpis():

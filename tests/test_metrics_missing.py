@@ -1,10 +1,12 @@
 """No silent zeros: a KPI whose input table is empty or whose input column holds no data says
 "missing input: table.column"; an empty window on a table with data is n = 0, hidden, never 0."""
+
 from datetime import date
+
+from metrics_tables import memory_warehouse
 
 from jianfu import warehouse
 from jianfu.metrics import Filters, compute_kpis, load_catalogue
-from metrics_tables import memory_warehouse
 
 WINDOW = Filters(date(2025, 1, 1), date(2025, 1, 31))
 
@@ -25,9 +27,18 @@ def test_an_empty_warehouse_reports_every_input_missing_and_no_value():
 
 def test_a_column_without_data_is_missing_only_for_the_kpis_that_need_it():
     # cases with everything but visits: one_visit_rate needs visits; on_time_rate does not
-    rows = [{"case_id": f"c{i}", "received_at": f"2025-01-{i + 2:02d} 09:00", "closed_at": f"2025-01-{i + 2:02d} 15:00",
-             "due_at": f"2025-01-{i + 3:02d} 17:30", "status": "closed", "channel": "window", "immediate": False}
-            for i in range(12)]
+    rows = [
+        {
+            "case_id": f"c{i}",
+            "received_at": f"2025-01-{i + 2:02d} 09:00",
+            "closed_at": f"2025-01-{i + 2:02d} 15:00",
+            "due_at": f"2025-01-{i + 3:02d} 17:30",
+            "status": "closed",
+            "channel": "window",
+            "immediate": False,
+        }
+        for i in range(12)
+    ]
     con = memory_warehouse(cases=rows + [{"case_id": "late", "received_at": "2025-02-15 09:00", "status": "received"}])
     r = compute_kpis(con, WINDOW, ids=["one_visit_rate", "on_time_rate", "immediate_rate", "handoff_time"])
     assert r["one_visit_rate"].missing == ["missing input: cases.visits"]
@@ -39,9 +50,18 @@ def test_a_column_without_data_is_missing_only_for_the_kpis_that_need_it():
 
 
 def test_an_empty_window_on_a_table_with_data_is_n_zero_and_hidden():
-    con = memory_warehouse(cases=[{"case_id": "a", "received_at": "2024-06-01 09:00", "closed_at": "2024-06-02 09:00",
-                                   "due_at": "2024-06-05 09:00", "status": "closed"},
-                                  {"case_id": "b", "received_at": "2025-03-01 09:00", "status": "received"}])
+    con = memory_warehouse(
+        cases=[
+            {
+                "case_id": "a",
+                "received_at": "2024-06-01 09:00",
+                "closed_at": "2024-06-02 09:00",
+                "due_at": "2024-06-05 09:00",
+                "status": "closed",
+            },
+            {"case_id": "b", "received_at": "2025-03-01 09:00", "status": "received"},
+        ]
+    )
     r = compute_kpis(con, WINDOW, ids=["case_volume", "on_time_rate", "cycle_time", "backlog"])
     for kpi_id in ("on_time_rate", "cycle_time"):
         assert r[kpi_id].value is None and r[kpi_id].n == 0, kpi_id

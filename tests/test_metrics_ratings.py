@@ -1,15 +1,16 @@
 """Rating and survey KPIs on tiny tables with hand-computed values: 好差评 shares, bad-rating handling with
 deadlines judged at the window's end, callbacks, rating coverage, the weighted satisfaction index with its
 effective n, top-2-box and the key-driver analysis."""
+
 import math
 from datetime import date
 
 import numpy as np
 import pytest
+from metrics_tables import insert, memory_warehouse
 from scipy import stats as scipy_stats
 
 from jianfu.metrics import Filters, compute_kpis
-from metrics_tables import insert, memory_warehouse
 
 JANUARY = Filters(date(2025, 1, 1), date(2025, 1, 31))
 
@@ -27,26 +28,66 @@ def rating(eval_id, rated_at, value, source="window", case_id=None, **extra):
 @pytest.fixture
 def ratings_warehouse():
     cases = [
-        {"case_id": "a", "received_at": "2025-01-02 09:00", "closed_at": "2025-01-03 09:00", "status": "closed",
-         "grid_id": "g1"},
-        {"case_id": "b", "received_at": "2025-01-04 09:00", "closed_at": "2025-01-05 09:00", "status": "closed",
-         "grid_id": "g2"},
-        {"case_id": "c", "received_at": "2025-01-06 09:00", "closed_at": "2025-01-07 09:00", "status": "closed",
-         "grid_id": "g2"},
+        {
+            "case_id": "a",
+            "received_at": "2025-01-02 09:00",
+            "closed_at": "2025-01-03 09:00",
+            "status": "closed",
+            "grid_id": "g1",
+        },
+        {
+            "case_id": "b",
+            "received_at": "2025-01-04 09:00",
+            "closed_at": "2025-01-05 09:00",
+            "status": "closed",
+            "grid_id": "g2",
+        },
+        {
+            "case_id": "c",
+            "received_at": "2025-01-06 09:00",
+            "closed_at": "2025-01-07 09:00",
+            "status": "closed",
+            "grid_id": "g2",
+        },
         {"case_id": "d", "received_at": "2025-01-08 09:00", "status": "in_progress", "grid_id": "g1"},
         {"case_id": "anchor", "received_at": "2025-02-15 09:00", "status": "received"},
     ]
     evaluations = [
         rating("e1", "2025-01-03 12:00", 5, case_id="a"),
         rating("e2", "2025-01-05 12:00", 4, source="online"),
-        rating("e3", "2025-01-06 12:00", 2, source="sms", verified=True, rectify_due_at="2025-01-20 17:30",
-               rectified_at="2025-01-18 10:00", realname=True, callback_at="2025-01-19 10:00"),
-        rating("e4", "2025-01-06 12:00", 1, case_id="b", verified=True, rectify_due_at="2025-01-25 17:30",
-               rectified_at="2025-01-28 10:00", realname=True),
-        rating("e5", "2025-01-09 12:00", 1, case_id="d", verified=True, rectify_due_at="2025-01-30 17:30",
-               realname=False),
-        rating("e6", "2025-01-30 12:00", 2, verified=True, rectify_due_at="2025-02-10 17:30", realname=True,
-               callback_at="2025-02-05 10:00"),
+        rating(
+            "e3",
+            "2025-01-06 12:00",
+            2,
+            source="sms",
+            verified=True,
+            rectify_due_at="2025-01-20 17:30",
+            rectified_at="2025-01-18 10:00",
+            realname=True,
+            callback_at="2025-01-19 10:00",
+        ),
+        rating(
+            "e4",
+            "2025-01-06 12:00",
+            1,
+            case_id="b",
+            verified=True,
+            rectify_due_at="2025-01-25 17:30",
+            rectified_at="2025-01-28 10:00",
+            realname=True,
+        ),
+        rating(
+            "e5", "2025-01-09 12:00", 1, case_id="d", verified=True, rectify_due_at="2025-01-30 17:30", realname=False
+        ),
+        rating(
+            "e6",
+            "2025-01-30 12:00",
+            2,
+            verified=True,
+            rectify_due_at="2025-02-10 17:30",
+            realname=True,
+            callback_at="2025-02-05 10:00",
+        ),
         rating("e7", "2025-01-12 12:00", 2, verified=False),
         rating("e8", "2025-01-13 12:00", 5, source="hotline_callback", resolved_answer="resolved"),
         rating("e9", "2025-01-14 12:00", 3, source="grid_callback", resolved_answer="unresolved"),
@@ -89,27 +130,47 @@ def test_rating_kpis_filter_through_the_rated_case(ratings_warehouse):
 
 
 def survey_tables(con, answers):
-    insert(con, "survey_items", [
-        {"item": "overall", "scale_min": 1, "scale_max": 5, "is_overall": True},
-        {"item": "clean", "dimension": "环境卫生", "scale_min": 1, "scale_max": 5, "is_overall": False},
-        {"item": "safe", "dimension": "治安", "scale_min": 1, "scale_max": 5, "is_overall": False},
-    ])
-    insert(con, "survey_responses", [
-        {"response_id": rid, "wave": "2025Q1", "responded_at": at, "weight": w, "grid_id": "g1"}
-        for rid, at, w in answers["responses"]])
+    insert(
+        con,
+        "survey_items",
+        [
+            {"item": "overall", "scale_min": 1, "scale_max": 5, "is_overall": True},
+            {"item": "clean", "dimension": "环境卫生", "scale_min": 1, "scale_max": 5, "is_overall": False},
+            {"item": "safe", "dimension": "治安", "scale_min": 1, "scale_max": 5, "is_overall": False},
+        ],
+    )
+    insert(
+        con,
+        "survey_responses",
+        [
+            {"response_id": rid, "wave": "2025Q1", "responded_at": at, "weight": w, "grid_id": "g1"}
+            for rid, at, w in answers["responses"]
+        ],
+    )
     insert(con, "survey_answers", answers["answers"])
 
 
 def test_satisfaction_index_is_weighted_with_effective_n_and_top2_box():
     con = memory_warehouse(cases=[{"case_id": "anchor", "received_at": "2025-02-15 09:00", "status": "received"}])
-    survey_tables(con, {
-        "responses": [("r1", "2025-01-05 10:00", 1.0), ("r2", "2025-01-06 10:00", 1.0),
-                      ("r3", "2025-01-07 10:00", 2.0), ("r4", "2025-01-08 10:00", 0.5),
-                      ("late", "2025-02-02 10:00", 1.0)],
-        "answers": [{"response_id": "r1", "item": "overall", "score": 5}, {"response_id": "r2", "item": "overall", "score": 4},
-                    {"response_id": "r3", "item": "overall", "score": 2}, {"response_id": "r4", "item": "overall", "score": None},
-                    {"response_id": "late", "item": "overall", "score": 1}],
-    })
+    survey_tables(
+        con,
+        {
+            "responses": [
+                ("r1", "2025-01-05 10:00", 1.0),
+                ("r2", "2025-01-06 10:00", 1.0),
+                ("r3", "2025-01-07 10:00", 2.0),
+                ("r4", "2025-01-08 10:00", 0.5),
+                ("late", "2025-02-02 10:00", 1.0),
+            ],
+            "answers": [
+                {"response_id": "r1", "item": "overall", "score": 5},
+                {"response_id": "r2", "item": "overall", "score": 4},
+                {"response_id": "r3", "item": "overall", "score": 2},
+                {"response_id": "r4", "item": "overall", "score": None},
+                {"response_id": "late", "item": "overall", "score": 1},
+            ],
+        },
+    )
     r = compute_kpis(con, JANUARY, ids=["satisfaction_index", "top2_box"])
     index = r["satisfaction_index"]
     # 0–100 scores 100, 75, 25 with weights 1, 1, 2 (r4 did not answer: NULL, not 0)
@@ -131,9 +192,11 @@ def test_driver_importance_finds_the_dimension_that_moves_overall_satisfaction()
     con = memory_warehouse(cases=[{"case_id": "anchor", "received_at": "2025-02-15 09:00", "status": "received"}])
     answers = []
     for i in range(n):
-        answers += [{"response_id": f"r{i}", "item": "overall", "score": float(overall[i])},
-                    {"response_id": f"r{i}", "item": "clean", "score": float(clean[i])},
-                    {"response_id": f"r{i}", "item": "safe", "score": float(safe[i])}]
+        answers += [
+            {"response_id": f"r{i}", "item": "overall", "score": float(overall[i])},
+            {"response_id": f"r{i}", "item": "clean", "score": float(clean[i])},
+            {"response_id": f"r{i}", "item": "safe", "score": float(safe[i])},
+        ]
     survey_tables(con, {"responses": [(f"r{i}", "2025-01-10 10:00", 1.0) for i in range(n)], "answers": answers})
     result = compute_kpis(con, JANUARY, ids=["driver_importance"])["driver_importance"]
     x = np.column_stack([np.ones(n), (clean - 1) * 25, (safe - 1) * 25])

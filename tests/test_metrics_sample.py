@@ -1,6 +1,7 @@
 """The KPIs on the sample world (jianfu.sample.world.build_world, loaded straight into a warehouse): every KPI
 computes, `jianfu kpis --format json` answers in under 2 s with its documented keys, and the reform of 2025-01
 moves the designed KPIs the right way."""
+
 import json
 import os
 import subprocess
@@ -10,16 +11,40 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from metrics_tables import load_world
 
 from jianfu import warehouse
 from jianfu.metrics import Filters, compute_by, compute_kpis, kpi_series, load_catalogue
-from metrics_tables import load_world
 
 ROOT = Path(__file__).resolve().parents[1]
 JIANFU = Path(sys.executable).parent / "jianfu"
-KPI_KEYS = {"id", "label_zh", "label_en", "pillar", "unit", "direction", "kind", "target", "target_source", "value",
-            "numerator", "denominator", "n", "effective_n", "ci_low", "ci_high", "previous", "last_year", "to_date",
-            "baseline", "reference", "score", "flags", "missing", "detail"}
+KPI_KEYS = {
+    "id",
+    "label_zh",
+    "label_en",
+    "pillar",
+    "unit",
+    "direction",
+    "kind",
+    "target",
+    "target_source",
+    "value",
+    "numerator",
+    "denominator",
+    "n",
+    "effective_n",
+    "ci_low",
+    "ci_high",
+    "previous",
+    "last_year",
+    "to_date",
+    "baseline",
+    "reference",
+    "score",
+    "flags",
+    "missing",
+    "detail",
+}
 REPORT_KEYS = {"window", "filters", "data_from", "data_as_of", "comparisons", "kpis", "composite"}
 
 
@@ -63,8 +88,14 @@ def run_cli(world_dir, *args, attempts: int = 3) -> tuple[dict, float]:
     fastest = float("inf")
     for _ in range(attempts):
         started = time.perf_counter()
-        done = subprocess.run([str(JIANFU), "kpis", "--format", "json", *args], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=60)
+        done = subprocess.run(
+            [str(JIANFU), "kpis", "--format", "json", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         fastest = min(fastest, time.perf_counter() - started)
         assert done.returncode == 0, done.stderr
         if fastest < 2.0:
@@ -88,8 +119,15 @@ def test_cli_json_is_fast_has_stable_keys_and_shows_the_reform(world_dir):
             return new["value"] > old["value"] and (old["ci_high"] is None or new["ci_low"] > old["ci_high"])
         return new["value"] < old["value"] and (old["ci_low"] is None or new["ci_high"] < old["ci_low"])
 
-    for kpi_id in ("on_time_rate", "online_rate", "one_visit_rate", "ledger_reduction", "satisfaction_index",
-                   "top2_box", "response_rate"):
+    for kpi_id in (
+        "on_time_rate",
+        "online_rate",
+        "one_visit_rate",
+        "ledger_reduction",
+        "satisfaction_index",
+        "top2_box",
+        "response_rate",
+    ):
         assert moved(kpi_id, "up"), kpi_id
     for kpi_id in ("cycle_time", "cycle_time_calendar", "admin_time_share", "burden_hours", "duplicate_records"):
         assert moved(kpi_id, "down"), kpi_id
@@ -99,8 +137,10 @@ def test_cli_json_is_fast_has_stable_keys_and_shows_the_reform(world_dir):
         started = time.perf_counter()
         subprocess.run([sys.executable, "-c", "import jianfu.cli"], check=True)
         imports = time.perf_counter() - started
-        pytest.fail(f"`jianfu kpis --format json` took {slowest:.2f} s (limit 2 s); "
-                    f"importing jianfu.cli alone takes {imports:.2f} s")
+        pytest.fail(
+            f"`jianfu kpis --format json` took {slowest:.2f} s (limit 2 s); "
+            f"importing jianfu.cli alone takes {imports:.2f} s"
+        )
 
 
 def test_cli_errors_are_one_clear_line(world_dir, tmp_path):
@@ -109,10 +149,12 @@ def test_cli_errors_are_one_clear_line(world_dir, tmp_path):
     assert unknown.returncode == 1
     assert unknown.stderr.strip().startswith("Error: unknown grid 'HT99' (known: HT01")
     assert len(unknown.stderr.strip().splitlines()) == 1
-    empty = subprocess.run([str(JIANFU), "kpis"], env={**env, "JIANFU_DATA_DIR": str(tmp_path)},
-                           capture_output=True, text=True)
+    empty = subprocess.run(
+        [str(JIANFU), "kpis"], env={**env, "JIANFU_DATA_DIR": str(tmp_path)}, capture_output=True, text=True
+    )
     assert empty.returncode == 1 and empty.stderr.strip() == (
-        "Error: no warehouse yet: run `jianfu ingest FILE…` or `jianfu init-sample`")
+        "Error: no warehouse yet: run `jianfu ingest FILE…` or `jianfu init-sample`"
+    )
 
 
 def test_series_and_breakdown_on_the_sample_world(world):

@@ -1,22 +1,33 @@
 """Trends, breakdowns and the composite: an XmR series with a hand-computed limit, a funnel breakdown by grid,
 and composite scores by pillar."""
+
 import math
 from datetime import date, datetime, timedelta
 
 import pytest
+from metrics_tables import memory_warehouse
 from scipy import stats as scipy_stats
 
-from jianfu.metrics import (FilterError, Filters, KpiResult, comparison_composite, composite_scores, compute_by,
-                            kpi_series, load_catalogue)
-from metrics_tables import memory_warehouse
+from jianfu.metrics import (
+    FilterError,
+    Filters,
+    KpiResult,
+    comparison_composite,
+    composite_scores,
+    compute_by,
+    kpi_series,
+    load_catalogue,
+)
 
 
 def monthly_cases(counts: list[int], first=date(2024, 1, 1)) -> list[dict]:
     rows = []
     for month, count in enumerate(counts):
         start = datetime(first.year + (first.month - 1 + month) // 12, (first.month - 1 + month) % 12 + 1, 1, 9)
-        rows += [{"case_id": f"m{month}-{i}", "received_at": start + timedelta(hours=i), "status": "received"}
-                 for i in range(count)]
+        rows += [
+            {"case_id": f"m{month}-{i}", "received_at": start + timedelta(hours=i), "status": "received"}
+            for i in range(count)
+        ]
     return rows
 
 
@@ -34,14 +45,26 @@ def test_series_has_xmr_limits_and_flags_a_point_outside_them():
 
 
 def on_time_cases(grid, total, on_time):
-    return [{"case_id": f"{grid}-{i}", "grid_id": grid, "received_at": f"2025-01-{i % 28 + 1:02d} 09:00",
-             "due_at": f"2025-01-{i % 28 + 1:02d} 17:00", "status": "closed",
-             "closed_at": f"2025-01-{i % 28 + 1:02d} {'12:00' if i < on_time else '20:00'}"} for i in range(total)]
+    return [
+        {
+            "case_id": f"{grid}-{i}",
+            "grid_id": grid,
+            "received_at": f"2025-01-{i % 28 + 1:02d} 09:00",
+            "due_at": f"2025-01-{i % 28 + 1:02d} 17:00",
+            "status": "closed",
+            "closed_at": f"2025-01-{i % 28 + 1:02d} {'12:00' if i < on_time else '20:00'}",
+        }
+        for i in range(total)
+    ]
 
 
 def test_breakdown_by_grid_has_funnel_limits_around_the_overall_rate():
-    con = memory_warehouse(cases=on_time_cases("g1", 40, 40) + on_time_cases("g2", 40, 20) + on_time_cases("g3", 5, 5)
-                           + [{"case_id": "later", "received_at": "2025-02-20 09:00", "status": "received"}])
+    con = memory_warehouse(
+        cases=on_time_cases("g1", 40, 40)
+        + on_time_cases("g2", 40, 20)
+        + on_time_cases("g3", 5, 5)
+        + [{"case_id": "later", "received_at": "2025-02-20 09:00", "status": "received"}]
+    )
     frame = compute_by(con, "on_time_rate", Filters(date(2025, 1, 1), date(2025, 1, 31)), "grid_id")
     assert list(frame["group"]) == ["g1", "g2", "g3"]
     p0 = 65 / 85
@@ -71,8 +94,12 @@ def test_composite_is_the_mean_of_pillar_means_over_rankable_scored_kpis():
         "case_volume": KpiResult("case_volume", score=None),
     }
     composite = composite_scores(results, cat)
-    assert composite["pillars"] == {"gov": pytest.approx(1.0), "resident": pytest.approx(0.9), "micro": None,
-                                    "burden": pytest.approx(1.25)}
+    assert composite["pillars"] == {
+        "gov": pytest.approx(1.0),
+        "resident": pytest.approx(0.9),
+        "micro": None,
+        "burden": pytest.approx(1.25),
+    }
     assert composite["overall"] == pytest.approx((1.0 + 0.9 + 1.25) / 3)
     assert composite["top"] == ["burden_hours", "on_time_rate", "response_rate", "cycle_time"]
     assert composite["bottom"] == ["cycle_time", "response_rate", "on_time_rate", "burden_hours"]

@@ -1,4 +1,5 @@
 """The shared statistics against the libraries they stand in for and against hand-computed values."""
+
 import math
 
 import numpy as np
@@ -39,11 +40,22 @@ def test_weighted_mean_interval_reports_effective_n():
     assert (low + high) / 2 == pytest.approx(56.25)
 
 
-@pytest.mark.parametrize("value, reference, direction, expected", [
-    (0.9, 1.0, "up", 0.9), (1.5, 1.0, "up", 1.25), (2.0, 4.0, "down", 1.25), (5.0, 4.0, "down", 0.8),
-    (0.0, 4.0, "down", 1.25), (0.0, 0.0, "down", 1.0), (1.0, 0.0, "down", 0.0), (1.0, 0.0, "up", None),
-    (None, 1.0, "up", None), (1.0, None, "up", None), (1.0, 1.0, "context", None),
-])
+@pytest.mark.parametrize(
+    "value, reference, direction, expected",
+    [
+        (0.9, 1.0, "up", 0.9),
+        (1.5, 1.0, "up", 1.25),
+        (2.0, 4.0, "down", 1.25),
+        (5.0, 4.0, "down", 0.8),
+        (0.0, 4.0, "down", 1.25),
+        (0.0, 0.0, "down", 1.0),
+        (1.0, 0.0, "down", 0.0),
+        (1.0, 0.0, "up", None),
+        (None, 1.0, "up", None),
+        (1.0, None, "up", None),
+        (1.0, 1.0, "context", None),
+    ],
+)
 def test_score_is_capped_actual_over_target_or_target_over_actual(value, reference, direction, expected):
     assert stats.score(value, reference, direction, 1.25) == (pytest.approx(expected) if expected is not None else None)
 
@@ -55,8 +67,21 @@ def test_xmr_signals_a_run_of_seven_on_one_side():
     assert mean == pytest.approx(sum(points) / 12)
     moving_range = sum(abs(a - b) for a, b in zip(points, points[1:])) / 11
     assert ucl == pytest.approx(mean + 2.66 * moving_range)
-    assert rules == ["", "", "", "", "run_of_7", "run_of_7", "run_of_7", "run_of_7", "run_of_7", "run_of_7",
-                     "run_of_7", "outside_limits", ""]
+    assert rules == [
+        "",
+        "",
+        "",
+        "",
+        "run_of_7",
+        "run_of_7",
+        "run_of_7",
+        "run_of_7",
+        "run_of_7",
+        "run_of_7",
+        "run_of_7",
+        "outside_limits",
+        "",
+    ]
     assert stats.xmr([None, 5])[1:] == (None, None, ["", ""])
 
 

@@ -1,4 +1,5 @@
 """Data-quality checks: each `queries/dq_*.sql` returns nothing on clean data and exactly the planted bad row."""
+
 from __future__ import annotations
 
 import duckdb
@@ -37,49 +38,77 @@ CLEAN = (
 PLANTED = {
     "cases_closed_before_received": (
         f"insert into cases (case_id, received_at, closed_at, status, source_system, source_file_id) values "
-        f"('bad', '2026-01-05 09:00', '2026-01-04 09:00', 'closed', {P})", "bad"),
+        f"('bad', '2026-01-05 09:00', '2026-01-04 09:00', 'closed', {P})",
+        "bad",
+    ),
     "cases_due_before_received": (
         f"insert into cases (case_id, received_at, due_at, status, source_system, source_file_id) values "
-        f"('bad', '2026-01-05 09:00', '2026-01-01 17:00', 'received', {P})", "bad"),
+        f"('bad', '2026-01-05 09:00', '2026-01-01 17:00', 'received', {P})",
+        "bad",
+    ),
     "cases_status_closed_mismatch": (
         f"insert into cases (case_id, received_at, status, source_system, source_file_id) values "
-        f"('bad', '2026-01-05 09:00', 'closed', {P})", "bad"),
+        f"('bad', '2026-01-05 09:00', 'closed', {P})",
+        "bad",
+    ),
     "on_time_exceeds_closed": (
         f"insert into cases (case_id, received_at, due_at, closed_at, status, source_system, source_file_id) values "
-        f"('bad', '2026-02-02 09:00', '2026-02-10 17:00', '2026-02-03 10:00', 'in_progress', {P})", 1),
+        f"('bad', '2026-02-02 09:00', '2026-02-10 17:00', '2026-02-03 10:00', 'in_progress', {P})",
+        1,
+    ),
     "duplicate_keys": (
         f"insert into cases (case_id, received_at, status, source_system, source_file_id) values "
-        f"('c1', '2026-01-07 09:00', 'received', {P})", "c1"),
+        f"('c1', '2026-01-07 09:00', 'received', {P})",
+        "c1",
+    ),
     "evaluations_unknown_case": (
         f"insert into evaluations (eval_id, case_id, rated_at, rating, source_system, source_file_id) values "
-        f"('bad', 'nowhere', '2026-01-09 10:00', 4, {P})", "bad"),
+        f"('bad', 'nowhere', '2026-01-09 10:00', 4, {P})",
+        "bad",
+    ),
     "evaluations_before_case": (
         f"insert into evaluations (eval_id, case_id, rated_at, rating, source_system, source_file_id) values "
-        f"('bad', 'c1', '2026-01-01 10:00', 4, {P})", "bad"),
+        f"('bad', 'c1', '2026-01-01 10:00', 4, {P})",
+        "bad",
+    ),
     "answers_outside_scale": (
         f"insert into survey_answers (response_id, item, score, source_system, source_file_id) values "
-        f"('bad', 'overall', 9, {P})", "bad"),
+        f"('bad', 'overall', 9, {P})",
+        "bad",
+    ),
     "cases_unknown_grid": (
         f"insert into cases (case_id, received_at, status, grid_id, source_system, source_file_id) values "
-        f"('c9', '2026-01-05 09:00', 'received', 'g404', {P})", "g404"),
+        f"('c9', '2026-01-05 09:00', 'received', 'g404', {P})",
+        "g404",
+    ),
     "votes_exceed_eligible": (
         f"insert into micro_projects (project_id, title, proposed_at, stage, votes_for, votes_against, "
         f"eligible_voters, source_system, source_file_id) values ('bad', '多票', '2026-01-02', 'voting', 90, 20, 100, "
-        f"{P})", "bad"),
+        f"{P})",
+        "bad",
+    ),
     "time_use_over_week": (
         f"insert into time_use (worker_id, week, hours_admin, hours_field, source_system, source_file_id) values "
-        f"('bad', '2026-01-05', 100, 80, {P})", "bad"),
+        f"('bad', '2026-01-05', 100, 80, {P})",
+        "bad",
+    ),
     "ledgers_merged_without_target": (
         f"insert into ledgers (ledger_id, name, status, valid_from, source_system, source_file_id) values "
-        f"('bad', '孤台账', 'merged', '2024-01-01', {P})", "bad"),
+        f"('bad', '孤台账', 'merged', '2024-01-01', {P})",
+        "bad",
+    ),
     "record_entries_unknown_ledger": (
         f"insert into record_entries (entry_id, ledger_id, recorded_at, source_system, source_file_id) values "
-        f"('bad', 'l404', '2026-01-05 10:00', {P})", "bad"),
+        f"('bad', 'l404', '2026-01-05 10:00', {P})",
+        "bad",
+    ),
     "values_set_aside": (
         "insert into import_log (import_id, file_name, sha256, target, outcome) values (7, 'x.csv', 'h', 'cases', "
         "'loaded'); insert into rejects (import_id, file_name, line, column_name, value, reason, quarantined) values "
         "(7, 'x.csv', 5, '办理渠道', '传真', 'not one of the codes', true), "
-        "(7, 'x.csv', 6, '受理时间', '昨天', 'not a date-time', false)", "办理渠道"),
+        "(7, 'x.csv', 6, '受理时间', '昨天', 'not a date-time', false)",
+        "办理渠道",
+    ),
 }
 
 # A closing time on an open case is both a status mismatch and an on-time count without a closed case.
@@ -126,13 +155,21 @@ def test_a_broken_check_reports_its_error_instead_of_raising():
 def test_a_closing_time_set_aside_at_import_still_counts_as_closed_before_received(clean):
     """The importer stores such a case with closed_at NULL and lists the value in rejects (quarantined); the check
     counts it from there, and an undone import's rejects are gone with it."""
-    clean.execute("insert into import_log (import_id, file_name, sha256, target, outcome) values "
-                  "(3, 'b.csv', 'h', 'cases', 'loaded'), (4, 'c.csv', 'h2', 'cases', 'undone'); "
-                  "insert into rejects (import_id, file_name, line, column_name, value, reason, quarantined) values "
-                  "(3, 'b.csv', 9, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', true), "
-                  "(4, 'c.csv', 2, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', true), "
-                  "(3, 'b.csv', 10, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', false)")
+    clean.execute(
+        "insert into import_log (import_id, file_name, sha256, target, outcome) values "
+        "(3, 'b.csv', 'h', 'cases', 'loaded'), (4, 'c.csv', 'h2', 'cases', 'undone'); "
+        "insert into rejects (import_id, file_name, line, column_name, value, reason, quarantined) values "
+        "(3, 'b.csv', 9, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', true), "
+        "(4, 'c.csv', 2, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', true), "
+        "(3, 'b.csv', 10, 'closed_dt', '2015-06-25 15:15:35', 'closed before received', false)"
+    )
     result = quality.run_check(clean, "cases_closed_before_received")
     assert result.sample.drop(columns="case_id").to_dict("records") == [
-        {"source_file_id": 3, "file_name": "b.csv", "line": 9, "closed_at_written": "2015-06-25 15:15:35",
-         "found": "set aside at import"}]
+        {
+            "source_file_id": 3,
+            "file_name": "b.csv",
+            "line": 9,
+            "closed_at_written": "2015-06-25 15:15:35",
+            "found": "set aside at import",
+        }
+    ]

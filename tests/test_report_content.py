@@ -1,5 +1,6 @@
 """The report's own logic over hand-made engine results: pillar scores of last month and last year, which KPIs
 count as signals or off target, the facts a sentence is built from, and the CLI's one-line errors."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -18,13 +19,13 @@ def test_pillar_scores_of_last_month_and_last_year_use_this_months_reference():
     cat = load_catalogue()
     results = {
         # gov, higher is better: 0.99 / 0.9 = 1.1 now; 0.9 / 0.9 = 1.0 last month; 0.81 / 0.9 = 0.9 a year ago
-        "on_time_rate": KpiResult("on_time_rate", value=0.99, score=1.1, previous=0.9, last_year=0.81,
-                                  reference=0.9),
+        "on_time_rate": KpiResult("on_time_rate", value=0.99, score=1.1, previous=0.9, last_year=0.81, reference=0.9),
         # gov, lower is better: 4 / 2 = 2 → capped 1.25 now; 4 / 4 = 1.0; 4 / 8 = 0.5
         "bad_per_1000": KpiResult("bad_per_1000", value=2.0, score=1.25, previous=4.0, last_year=8.0, reference=4.0),
         # resident: 1.0 now; no value last month (left out); 0.4 / 0.8 = 0.5 a year ago
-        "satisfaction_rate": KpiResult("satisfaction_rate", value=0.8, score=1.0, previous=None, last_year=0.4,
-                                       reference=0.8),
+        "satisfaction_rate": KpiResult(
+            "satisfaction_rate", value=0.8, score=1.0, previous=None, last_year=0.4, reference=0.8
+        ),
         "case_volume": KpiResult("case_volume", value=700.0, previous=10.0, last_year=1.0),  # context: not scored
     }
     lines = {line.key: line for line in content._score_lines(results, cat)}
@@ -53,9 +54,18 @@ def test_signals_and_off_target_leave_out_small_samples():
 
 def _series(values, means, ucl, lcl, signals, suppressed=None) -> pd.DataFrame:
     months = [date(2026, m, 1) for m in range(11 - len(values), 11)]
-    return pd.DataFrame({"period_start": months, "value": values, "mean": means, "ucl": ucl, "lcl": lcl,
-                         "signal": signals, "signal_rule": ["outside_limits" if s else "" for s in signals],
-                         "suppressed": suppressed or [False] * len(values)})
+    return pd.DataFrame(
+        {
+            "period_start": months,
+            "value": values,
+            "mean": means,
+            "ucl": ucl,
+            "lcl": lcl,
+            "signal": signals,
+            "signal_rule": ["outside_limits" if s else "" for s in signals],
+            "suppressed": suppressed or [False] * len(values),
+        }
+    )
 
 
 def test_the_month_signal_is_read_from_the_report_month_only():
@@ -121,27 +131,51 @@ def _report(lines, scores=(), improvements=(), problems=()):
 
     empty = pd.DataFrame()
     return content.Report(
-        month=date(2026, 10, 1), filters=Filters(date(2026, 10, 1), date(2026, 10, 31)), lang="zh", community="横塘",
-        data_as_of=datetime(2026, 10, 31), generated_at=datetime(2026, 11, 2), catalogue=load_catalogue(),
-        scores=tuple(scores), kpis=tuple(lines), charts={},
-        grids=pd.DataFrame(columns=["grid_id", "name", "kpi_id", "value", "n", "suppressed"]), overdue=empty,
-        sources=empty, improvements=tuple(improvements), problems=tuple(problems))
+        month=date(2026, 10, 1),
+        filters=Filters(date(2026, 10, 1), date(2026, 10, 31)),
+        lang="zh",
+        community="横塘",
+        data_as_of=datetime(2026, 10, 31),
+        generated_at=datetime(2026, 11, 2),
+        catalogue=load_catalogue(),
+        scores=tuple(scores),
+        kpis=tuple(lines),
+        charts={},
+        grids=pd.DataFrame(columns=["grid_id", "name", "kpi_id", "value", "n", "suppressed"]),
+        overdue=empty,
+        sources=empty,
+        improvements=tuple(improvements),
+        problems=tuple(problems),
+    )
 
 
 def _signal_line(kpi_id, rule, size):
     return KpiLine(load_catalogue()[kpi_id], KpiResult(kpi_id, value=1.0, n=500), rule, f"{kpi_id} sentence", size)
 
 
-SIGNAL_LINES = [_signal_line("case_volume", "run_of_7", 2.5), _signal_line("on_time_rate", "outside_limits", 3.4),
-                _signal_line("cycle_time", "outside_limits", 7.0), _signal_line("backlog", "run_of_7", 1.2),
-                _signal_line("online_rate", "outside_limits", 4.1), _signal_line("return_rate", "run_of_7", 0.5),
-                _signal_line("reopen_rate", "", 0.0), _signal_line("immediate_rate", "outside_limits", 3.4)]
+SIGNAL_LINES = [
+    _signal_line("case_volume", "run_of_7", 2.5),
+    _signal_line("on_time_rate", "outside_limits", 3.4),
+    _signal_line("cycle_time", "outside_limits", 7.0),
+    _signal_line("backlog", "run_of_7", 1.2),
+    _signal_line("online_rate", "outside_limits", 4.1),
+    _signal_line("return_rate", "run_of_7", 0.5),
+    _signal_line("reopen_rate", "", 0.0),
+    _signal_line("immediate_rate", "outside_limits", 3.4),
+]
 
 
 def test_signals_come_largest_first_beyond_the_limits_before_runs():
     report = _report(SIGNAL_LINES)
     assert [line.kpi.id for line in report.signals] == [
-        "cycle_time", "online_rate", "on_time_rate", "immediate_rate", "case_volume", "backlog", "return_rate"]
+        "cycle_time",
+        "online_rate",
+        "on_time_rate",
+        "immediate_rate",
+        "case_volume",
+        "backlog",
+        "return_rate",
+    ]
 
 
 def test_the_report_lists_five_signals_and_links_to_the_rest():
@@ -159,8 +193,10 @@ def test_the_summary_opens_the_report():
     from jianfu.report.html import _summary
 
     text = _summary(_report([], improvements=["网办率提高。"], problems=["响应率低于基线。", "满意率下降。"]))
-    assert text.startswith('<h2 id="summary">本月要点</h2><h3>进步</h3><ul class="sentences"><li>网办率提高。</li></ul>'
-                           '<h3>问题</h3><ul class="sentences"><li>响应率低于基线。</li><li>满意率下降。</li></ul>')
+    assert text.startswith(
+        '<h2 id="summary">本月要点</h2><h3>进步</h3><ul class="sentences"><li>网办率提高。</li></ul>'
+        '<h3>问题</h3><ul class="sentences"><li>响应率低于基线。</li><li>满意率下降。</li></ul>'
+    )
     assert "本月没有明显进步的指标。" in _summary(_report([], problems=["x"]))
 
 
@@ -168,9 +204,16 @@ def test_the_composite_change_is_in_score_points_with_its_definition():
     from jianfu.report.html import _headline, _scores
     from jianfu.ui.i18n import t
 
-    report = _report([], scores=[ScoreLine("overall", 1.19, 1.2, 1.1), ScoreLine("gov", 1.19, 1.22, None),
-                                 ScoreLine("resident", None, None, None), ScoreLine("micro", None, None, None),
-                                 ScoreLine("burden", 1.21, 1.21, 1.0)])
+    report = _report(
+        [],
+        scores=[
+            ScoreLine("overall", 1.19, 1.2, 1.1),
+            ScoreLine("gov", 1.19, 1.22, None),
+            ScoreLine("resident", None, None, None),
+            ScoreLine("micro", None, None, None),
+            ScoreLine("burden", 1.21, 1.21, 1.0),
+        ],
+    )
     assert "较上月 -0.01" in _headline(report) and "较去年同期 +0.09" in _headline(report)
     table = _scores(report)
     assert t("common.composite_definition", "zh") in table

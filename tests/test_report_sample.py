@@ -3,10 +3,10 @@
    the headline figures formatted as the dashboard formats them;
 2. the PDF's pages, rendered to PNG, are not blank, and the charts page holds the charts' colours.
 The report is built once per module; the engine's values are computed here independently of the report."""
+
 from __future__ import annotations
 
 import io
-import re
 import os
 import re
 import shutil
@@ -18,6 +18,7 @@ from datetime import date, datetime
 import numpy as np
 import openpyxl
 import pytest
+from conftest import CHROMIUM
 
 from jianfu import warehouse
 from jianfu.metrics import Filters, comparison_composite, compute_by, compute_kpis, kpi_series, load_catalogue
@@ -26,8 +27,6 @@ from jianfu.report.content import CHARTS, HEADLINE_KPIS
 from jianfu.ui import format as fmt
 from jianfu.ui import palette
 from jianfu.ui.i18n import code_label, t
-
-from conftest import CHROMIUM
 
 MONTH = "2026-10"
 FILTERS = Filters(date(2026, 10, 1), date(2026, 10, 31))
@@ -92,8 +91,12 @@ class Sheet:
         self.checked.add((record["_row"], self.header.index(column)))
 
     def unchecked_numbers(self) -> list:
-        return [(i, self.header[j], v) for i, row in enumerate(self.rows) for j, v in enumerate(row)
-                if _numeric(v) and (i, j) not in self.checked]
+        return [
+            (i, self.header[j], v)
+            for i, row in enumerate(self.rows)
+            for j, v in enumerate(row)
+            if _numeric(v) and (i, j) not in self.checked
+        ]
 
 
 def _h(key: str) -> str:
@@ -114,29 +117,48 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     cat = load_catalogue()
     results = compute_kpis(con, FILTERS)
     sheets = _workbook(xlsx)
-    assert list(sheets) == [t("export.filter_sheet", LANG), *(_h(f"sheet_{s}") for s in
-                            ("scores", "kpis", "trends", "grids", "overdue", "sources"))]
+    assert list(sheets) == [
+        t("export.filter_sheet", LANG),
+        *(_h(f"sheet_{s}") for s in ("scores", "kpis", "trends", "grids", "overdue", "sources")),
+    ]
 
     scores = sheets[_h("sheet_scores")]
-    pillar_rows = {t("report.scores.overall", LANG): "overall",
-                   **{code_label("pillar", p, LANG): p for p in results["city_score"].detail["pillars"]}}
+    pillar_rows = {
+        t("report.scores.overall", LANG): "overall",
+        **{code_label("pillar", p, LANG): p for p in results["city_score"].detail["pillars"]},
+    }
     by_key = {pillar_rows[r[_h("pillar")]]: r for r in scores.records()}
     city = results["city_score"]
-    for column, engine in ((_h("score"), city.value), (_h("previous"), city.previous),
-                           (_h("last_year"), city.last_year)):
+    for column, engine in (
+        (_h("score"), city.value),
+        (_h("previous"), city.previous),
+        (_h("last_year"), city.last_year),
+    ):
         scores.check(by_key["overall"], column, engine)
     for pillar, value in city.detail["pillars"].items():
         scores.check(by_key[pillar], _h("score"), value)
         for comparison in ("previous", "last_year"):
-            scores.check(by_key[pillar], _h(comparison),
-                         comparison_composite(results, cat, comparison)["pillars"][pillar])
+            scores.check(
+                by_key[pillar], _h(comparison), comparison_composite(results, cat, comparison)["pillars"][pillar]
+            )
 
     kpis = sheets[_h("sheet_kpis")]
-    numbers = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "previous", "last_year",
-               "reference", "score")
+    numbers = (
+        "value",
+        "numerator",
+        "denominator",
+        "n",
+        "ci_low",
+        "ci_high",
+        "previous",
+        "last_year",
+        "reference",
+        "score",
+    )
     records = kpis.records()
-    assert {r[KPI_ID] for r in records} == {k for k in cat if cat[k].kind not in ("composite", "drivers")
-                                              and "missing_input" not in results[k].flags}
+    assert {r[KPI_ID] for r in records} == {
+        k for k in cat if cat[k].kind not in ("composite", "drivers") and "missing_input" not in results[k].flags
+    }
     suppressed = 0
     for record in records:
         result = results[record[KPI_ID]]
@@ -181,21 +203,27 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     overdue = sheets[_h("sheet_overdue")]
     end_exclusive = datetime(2026, 11, 1)
     for record in overdue.records():
-        rating, due = con.execute("select rating, rectify_due_at from evaluations where eval_id = ?",
-                                  [record[_h("eval_id")]]).fetchone()
+        rating, due = con.execute(
+            "select rating, rectify_due_at from evaluations where eval_id = ?", [record[_h("eval_id")]]
+        ).fetchone()
         overdue.check(record, _h("rating"), rating)
         overdue.check(record, _h("days_past_due"), (end_exclusive.date() - due.date()).days)
         assert rating <= 2 and due < end_exclusive
 
     sources = sheets[_h("sheet_sources")]
     for record in sources.records():
-        logged = con.execute("select rows_loaded, rows_updated, rows_rejected from import_log where import_id = ?",
-                             [record[_h("import_id")]]).fetchone()
+        logged = con.execute(
+            "select rows_loaded, rows_updated, rows_rejected from import_log where import_id = ?",
+            [record[_h("import_id")]],
+        ).fetchone()
         sources.checked.add((record["_row"], sources.header.index(_h("import_id"))))
         for column, engine in zip(("rows_loaded", "rows_updated", "rows_rejected"), logged):
             sources.check(record, _h(column), engine)
-    assert len(sources.rows) == con.execute("select count(*) from import_log where outcome = 'loaded' "
-                                            "and undone_at is null").fetchone()[0] > 0
+    assert (
+        len(sources.rows)
+        == con.execute("select count(*) from import_log where outcome = 'loaded' and undone_at is null").fetchone()[0]
+        > 0
+    )
 
     definitions = sheets[t("export.filter_sheet", LANG)]  # the first sheet: filters, then KPI definitions
     target_header = t("export.kpi_target", LANG)
@@ -205,8 +233,13 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
             assert row[target_column] == cat[row[0]].target
             definitions.checked.add((i, target_column))
 
-    assert not [v for sheet in sheets.values() for row in [sheet.header, *sheet.rows] for v in row
-                if isinstance(v, str) and "⟦" in v]  # no missing string
+    assert not [
+        v
+        for sheet in sheets.values()
+        for row in [sheet.header, *sheet.rows]
+        for v in row
+        if isinstance(v, str) and "⟦" in v
+    ]  # no missing string
     unchecked = {name: sheet.unchecked_numbers() for name, sheet in sheets.items()}
     assert {name: cells for name, cells in unchecked.items() if cells} == {}
 
@@ -245,8 +278,10 @@ def test_pdf_embeds_its_fonts(pdf_bytes):
     assert fonts
     for font in fonts.values():
         descriptor = font.get("/FontDescriptor")
-        embedded = "/CharProcs" in font or (descriptor is not None and any(
-            key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")))
+        embedded = "/CharProcs" in font or (
+            descriptor is not None
+            and any(key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+        )
         assert embedded, f"font {font.get('/BaseFont')} is not embedded"
 
 
@@ -260,11 +295,12 @@ def test_pdf_pages_render_with_charts(pdf_bytes, tmp_path, screenshot_dir):
             pytest.fail(message)
         pytest.skip(message)
     (tmp_path / "report.pdf").write_bytes(pdf_bytes)
-    subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")],
-                   check=True, timeout=120)
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(tmp_path / "report.pdf"), str(tmp_path / "page")], check=True, timeout=120
+    )
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 5
-    bar_colour = np.array([int(palette.categorical()[0][i:i + 2], 16) for i in (1, 3, 5)])
+    bar_colour = np.array([int(palette.categorical()[0][i : i + 2], 16) for i in (1, 3, 5)])
     chart_share = []
     for path in pages:
         shutil.copy(path, screenshot_dir / f"report_{MONTH}_{path.stem}.png")
@@ -282,14 +318,14 @@ def test_cli_writes_the_pdf_and_xlsx_for_one_grid_in_english(sample_warehouse, c
     from jianfu.cli import main
 
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["report", "--month", MONTH, "--grid", "HT01", "--lang", "en",
-                                       "--out", str(out)])
+    result = CliRunner().invoke(main, ["report", "--month", MONTH, "--grid", "HT01", "--lang", "en", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == [f"jianfu_report_{MONTH}.pdf", f"jianfu_report_{MONTH}.xlsx"]
     text = _pdf_text((out / f"jianfu_report_{MONTH}.pdf").read_bytes())
     grid_name = warehouse.read_connection().execute("select name from grids where grid_id = 'HT01'").fetchone()[0]
-    on_time = compute_kpis(warehouse.read_connection(), Filters(FILTERS.start, FILTERS.end, grids=("HT01",)),
-                           ids=["on_time_rate"])["on_time_rate"]
+    on_time = compute_kpis(
+        warehouse.read_connection(), Filters(FILTERS.start, FILTERS.end, grids=("HT01",)), ids=["on_time_rate"]
+    )["on_time_rate"]
     assert "Monthly report" in text and grid_name in text and "⟦" not in text
     assert f"On-time completion\n{fmt.value(on_time.value, 'ratio', lang='en')}" in text
     sheets = _workbook((out / f"jianfu_report_{MONTH}.xlsx").read_bytes())
@@ -323,16 +359,18 @@ def test_the_xlsx_is_ready_for_excel_without_internal_columns(report_files):
     trends = book[_h("sheet_trends")]
     t_header = [c.value for c in trends[1]]
     rate_rows = [r for r in trends.iter_rows(min_row=2) if r[0].value == "on_time_rate"]
-    assert rate_rows and {r[t_header.index(_h("period_value"))].number_format for r in rate_rows
-                          if isinstance(r[t_header.index(_h("period_value"))].value, float)} == {"0.0%"}
+    assert rate_rows and {
+        r[t_header.index(_h("period_value"))].number_format
+        for r in rate_rows
+        if isinstance(r[t_header.index(_h("period_value"))].value, float)
+    } == {"0.0%"}
 
 
-def test_the_overview_and_the_report_write_the_composite_change_and_the_summary_alike(report_files,
-                                                                                     sample_warehouse):
+def test_the_overview_and_the_report_write_the_composite_change_and_the_summary_alike(report_files, sample_warehouse):
     """One string on both surfaces: the overview's composite delta and the report's; the same 本月要点."""
     import streamlit as st
-
     from apptest_pages import open_page
+
     from jianfu.report.html import render_html
 
     report = report_files[0]

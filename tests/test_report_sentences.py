@@ -1,4 +1,5 @@
 """The report's one-line KPI sentences, built from hand-picked numbers (no warehouse)."""
+
 from __future__ import annotations
 
 import math
@@ -10,27 +11,54 @@ from jianfu.ui import format as fmt
 
 
 def test_rate_with_change_and_run_in_chinese():
-    facts = Facts("按时办结率", "ratio", 0.962, previous=0.948, direction="up", run_months=7,
-                  run_side="above")
+    facts = Facts("按时办结率", "ratio", 0.962, previous=0.948, direction="up", run_months=7, run_side="above")
     assert sentence(facts, "zh") == "按时办结率96.2%，较上月提高1.4个百分点，连续7个月高于均值。"
 
 
 def test_same_facts_in_english_with_a_missed_target():
-    facts = Facts("On-time completion", "ratio", 0.962, previous=0.948, target=0.98, direction="up",
-                  run_months=7, run_side="above")
-    assert sentence(facts, "en") == ("On-time completion 96.2%, up 1.4 pp on last month, above its average for "
-                                     "7 months in a row, short of its 98.0% target.")
+    facts = Facts(
+        "On-time completion",
+        "ratio",
+        0.962,
+        previous=0.948,
+        target=0.98,
+        direction="up",
+        run_months=7,
+        run_side="above",
+    )
+    assert sentence(facts, "en") == (
+        "On-time completion 96.2%, up 1.4 pp on last month, above its average for "
+        "7 months in a row, short of its 98.0% target."
+    )
 
 
 def test_count_above_its_control_limit_changes_relatively():
-    facts = Facts("办件量", "count", 1200, previous=1000, direction="context", limit_side="above",
-                  limit=1100, run_months=1, run_side="above")
+    facts = Facts(
+        "办件量",
+        "count",
+        1200,
+        previous=1000,
+        direction="context",
+        limit_side="above",
+        limit=1100,
+        run_months=1,
+        run_side="above",
+    )
     assert sentence(facts, "zh") == "办件量1,200，较上月增长20.0%，超出控制上限1,100，属异常波动。"
 
 
 def test_lower_is_better_above_its_baseline():
-    facts = Facts("千件差评数", "per_1000", 5.81, previous=2.70, target=4.7, target_is_baseline=True,
-                  direction="down", run_months=2, run_side="above")
+    facts = Facts(
+        "千件差评数",
+        "per_1000",
+        5.81,
+        previous=2.70,
+        target=4.7,
+        target_is_baseline=True,
+        direction="down",
+        run_months=2,
+        run_side="above",
+    )
     per_1000 = fmt.value(5.81, "per_1000", lang="zh")  # the unit's words belong to the shared catalogue
     baseline = fmt.value(4.7, "per_1000", lang="zh")
     # (5.81 − 2.70) / 2.70 = 1.1518…: up 115.2%; a run of 2 is too short to mention
@@ -65,9 +93,17 @@ def test_run_of_months_counts_back_from_the_last_point():
     assert run_of_months([1, 5, math.nan, 5, None, 5], [3] * 6) == (3, "above")
 
 
-@pytest.mark.parametrize(("value", "target", "direction", "expected"), [
-    (0.9, 1.0, "up", True), (1.0, 1.0, "up", False), (0.9, 1.0, "down", False), (6.0, 4.7, "down", True),
-    (0.5, 1.0, "context", False), (None, 1.0, "up", False), (0.5, None, "up", False),
-])
+@pytest.mark.parametrize(
+    ("value", "target", "direction", "expected"),
+    [
+        (0.9, 1.0, "up", True),
+        (1.0, 1.0, "up", False),
+        (0.9, 1.0, "down", False),
+        (6.0, 4.7, "down", True),
+        (0.5, 1.0, "context", False),
+        (None, 1.0, "up", False),
+        (0.5, None, "up", False),
+    ],
+)
 def test_off_target(value, target, direction, expected):
     assert off_target(value, target, direction) is expected

@@ -1,5 +1,6 @@
 """The sample exports: committed == regenerated, byte-for-byte determinism, the encodings and formats real
 systems produce, the injected bad rows, and a manifest that agrees with the files."""
+
 from __future__ import annotations
 
 import csv
@@ -124,7 +125,9 @@ def _decoded(raw: bytes) -> str:
 def test_personal_columns_are_fake_and_no_id_number_is_in_clear(generated):
     texts = {p.name: _text_of(p) for p in _exports(generated)}
     assert not {n for n, t in texts.items() if ID_NUMBER.search(t)}
-    phones = set(re.findall(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", texts["网格事件明细.csv"] + texts["服务中心办件_2025.xlsx"]))
+    phones = set(
+        re.findall(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])", texts["网格事件明细.csv"] + texts["服务中心办件_2025.xlsx"])
+    )
     assert phones and all(p.startswith("1390000") for p in phones)
     assert re.search(r"3204\*{10}[0-9]{3}[0-9X]", texts["服务中心办件_2025.xlsx"])
 
@@ -167,8 +170,7 @@ def test_manifest_is_the_world_minus_the_injected_bad_rows(generated, manifest):
     # rows rejected per table, as planted: cases 3 service + 3 grid (a bad key, received time or status); evaluations
     # 2 好差评 + 1 callback; the duplicates are extra rows, the 3 junk survey answers drop answers, not responses,
     # and a bad closing time, channel, decision time, budget, hours or alliance is set aside while its row loads
-    dropped = {"cases": 6, "evaluations": 3, "survey_answers": 3, "ledgers": 1, "record_entries": 1,
-               "inspections": 1}
+    dropped = {"cases": 6, "evaluations": 3, "survey_answers": 3, "ledgers": 1, "record_entries": 1, "inspections": 1}
     assert manifest["tables"] == {name: len(frame) - dropped.get(name, 0) for name, frame in world.items()}
     files = manifest["files"]
     assert manifest["rejects"]["total"] == sum(f["rejected"] for f in files.values()) == 25

@@ -1,5 +1,6 @@
 """The sample world: its shape (hand-checkable facts about the 横塘 community), the reform's effects, and
 determinism."""
+
 from __future__ import annotations
 
 import tomllib
@@ -52,8 +53,13 @@ def test_grids_and_workers_of_hengtang(world):
     assert (grids["households"] < grids["residents"]).all()
     social = workers[workers["role"] == "social_worker"]
     assert len(social) == 18
-    assert social["team"].value_counts().to_dict() == {"governance": 5, "gov_affairs": 4, "party_masses": 3,
-                                                       "publicity": 3, "activities": 3}
+    assert social["team"].value_counts().to_dict() == {
+        "governance": 5,
+        "gov_affairs": 4,
+        "party_masses": 3,
+        "publicity": 3,
+        "activities": 3,
+    }
     assert set(grids["leader_worker_id"]) <= set(social["worker_id"])
     members = workers[workers["role"] == "grid_member"]
     assert 38 <= members["left_on"].isna().sum() <= 42
@@ -94,9 +100,14 @@ def test_spring_festival_dip(world):
 
 def test_reform_shortens_cycle_and_moves_cases_online(world):
     closed = _service_closed(world)
-    days = pd.Series(np.busday_count(closed["received_at"].to_numpy().astype("datetime64[D]"),
-                                     closed["closed_at"].to_numpy().astype("datetime64[D]"),
-                                     holidays=tl.HOLIDAYS), index=closed.index)
+    days = pd.Series(
+        np.busday_count(
+            closed["received_at"].to_numpy().astype("datetime64[D]"),
+            closed["closed_at"].to_numpy().astype("datetime64[D]"),
+            holidays=tl.HOLIDAYS,
+        ),
+        index=closed.index,
+    )
     before, after = _pre_post(days, closed["received_at"], "median")
     assert before > after
     online = closed["channel"].isin(["online", "mobile"]).astype(float)
@@ -184,14 +195,26 @@ def test_lists_requests_projects_partners(world):
 
 def test_survey_items_match_the_survey_mapping(world):
     items = tomllib.loads((BUILTIN / "survey.toml").read_text(encoding="utf-8"))["items"]
-    expected = pd.DataFrame([{"item": code, "label_zh": spec["label_zh"], "label_en": spec["label_en"],
-                              "dimension": spec["dimension"], "scale_min": float(spec["scale_min"]),
-                              "scale_max": float(spec["scale_max"]), "is_overall": spec.get("is_overall", False)}
-                             for code, spec in items.items()])
-    actual = world["survey_items"].astype({"is_overall": bool, "item": object, "label_zh": object,
-                                           "label_en": object, "dimension": object})
-    pd.testing.assert_frame_equal(actual.reset_index(drop=True), expected.astype({"is_overall": bool}),
-                                  check_dtype=False)
+    expected = pd.DataFrame(
+        [
+            {
+                "item": code,
+                "label_zh": spec["label_zh"],
+                "label_en": spec["label_en"],
+                "dimension": spec["dimension"],
+                "scale_min": float(spec["scale_min"]),
+                "scale_max": float(spec["scale_max"]),
+                "is_overall": spec.get("is_overall", False),
+            }
+            for code, spec in items.items()
+        ]
+    )
+    actual = world["survey_items"].astype(
+        {"is_overall": bool, "item": object, "label_zh": object, "label_en": object, "dimension": object}
+    )
+    pd.testing.assert_frame_equal(
+        actual.reset_index(drop=True), expected.astype({"is_overall": bool}), check_dtype=False
+    )
 
 
 def test_cases_scale_multiplies_events_not_reference_tables(world):

@@ -1,4 +1,5 @@
 """The SQL console: refusals up front, the locked instance underneath, the time limit and the row cap."""
+
 from __future__ import annotations
 
 import time
@@ -18,10 +19,12 @@ def _tiny_dir(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("JIANFU_DATA_DIR", str(folder))
         with warehouse.write() as con:
-            con.execute("insert into cases (case_id, received_at, status, grid_id, source_system, source_file_id) "
-                        f"values ('c1', '2026-01-01 09:00', 'closed', 'g1', {P}), "
-                        f"('c2', '2026-01-02 10:00', 'received', 'g2', {P}), "
-                        f"('c3', '2026-01-03 11:00', 'closed', 'g1', {P})")
+            con.execute(
+                "insert into cases (case_id, received_at, status, grid_id, source_system, source_file_id) "
+                f"values ('c1', '2026-01-01 09:00', 'closed', 'g1', {P}), "
+                f"('c2', '2026-01-02 10:00', 'received', 'g2', {P}), "
+                f"('c3', '2026-01-03 11:00', 'closed', 'g1', {P})"
+            )
     return folder
 
 
@@ -32,23 +35,26 @@ def tiny_warehouse(_tiny_dir, monkeypatch):
     return warehouse.current_path()
 
 
-@pytest.mark.parametrize(("sql", "code"), [
-    ("select * from read_csv('/etc/passwd')", "function_not_allowed"),
-    ("select * from read_text('/etc/passwd')", "function_not_allowed"),
-    ("copy (select 1) to '{tmp}/out.csv'", "not_read_only"),
-    ("copy cases to '{tmp}/out.csv'", "not_read_only"),
-    ("export database '{tmp}/dump'", "not_read_only"),
-    ("attach '{tmp}/other.duckdb' as other", "not_read_only"),
-    ("install httpfs", "not_read_only"),
-    ("load httpfs", "not_read_only"),
-    ("set threads = 1", "not_read_only"),
-    ("reset threads", "not_read_only"),
-    ("pragma threads = 1", "not_read_only"),
-    ("create secret (type s3, key_id 'a', secret 'b')", "not_read_only"),
-    ("select * from local_frame", "table_not_allowed"),
-    ("select 1; select 2", "multiple_statements"),
-    ("select * from warehouse_ro.main.cases", "table_not_allowed"),
-])
+@pytest.mark.parametrize(
+    ("sql", "code"),
+    [
+        ("select * from read_csv('/etc/passwd')", "function_not_allowed"),
+        ("select * from read_text('/etc/passwd')", "function_not_allowed"),
+        ("copy (select 1) to '{tmp}/out.csv'", "not_read_only"),
+        ("copy cases to '{tmp}/out.csv'", "not_read_only"),
+        ("export database '{tmp}/dump'", "not_read_only"),
+        ("attach '{tmp}/other.duckdb' as other", "not_read_only"),
+        ("install httpfs", "not_read_only"),
+        ("load httpfs", "not_read_only"),
+        ("set threads = 1", "not_read_only"),
+        ("reset threads", "not_read_only"),
+        ("pragma threads = 1", "not_read_only"),
+        ("create secret (type s3, key_id 'a', secret 'b')", "not_read_only"),
+        ("select * from local_frame", "table_not_allowed"),
+        ("select 1; select 2", "multiple_statements"),
+        ("select * from warehouse_ro.main.cases", "table_not_allowed"),
+    ],
+)
 def test_refused_before_it_runs(tiny_warehouse, tmp_path, sql, code):
     local_frame = pd.DataFrame({"leak": ["python variable"]})  # noqa: F841 — bait for a replacement scan
     result = sandbox.run_sql(sql.format(tmp=tmp_path))
@@ -62,9 +68,15 @@ def test_the_locked_instance_refuses_on_its_own(tiny_warehouse, tmp_path):
     local_frame = pd.DataFrame({"leak": ["python variable"]})  # noqa: F841
     con = sandbox._sandbox(str(tiny_warehouse), None)
     try:
-        for sql in ("select * from read_csv('/etc/passwd')", f"copy (select 1) to '{tmp_path}/x.csv'",
-                    f"attach '{tmp_path}/y.duckdb' as y", "install httpfs", "load httpfs",
-                    "set enable_external_access = true", "select * from local_frame"):
+        for sql in (
+            "select * from read_csv('/etc/passwd')",
+            f"copy (select 1) to '{tmp_path}/x.csv'",
+            f"attach '{tmp_path}/y.duckdb' as y",
+            "install httpfs",
+            "load httpfs",
+            "set enable_external_access = true",
+            "select * from local_frame",
+        ):
             with pytest.raises(duckdb.Error):
                 con.cursor().execute(sql).fetchall()
         assert con.cursor().execute("select count(*) from cases").fetchall() == [(3,)]
@@ -82,8 +94,10 @@ def test_the_app_connection_stays_unlocked(tiny_warehouse):
 def test_a_normal_select_returns_the_right_rows(tiny_warehouse):
     result = sandbox.run_sql("select case_id, status from cases where grid_id = 'g1' order by case_id")
     assert result.error is None and not result.truncated
-    assert result.frame.to_dict("records") == [{"case_id": "c1", "status": "closed"},
-                                              {"case_id": "c3", "status": "closed"}]
+    assert result.frame.to_dict("records") == [
+        {"case_id": "c1", "status": "closed"},
+        {"case_id": "c3", "status": "closed"},
+    ]
 
 
 def test_with_describe_and_show_tables_are_reads(tiny_warehouse):
@@ -97,10 +111,13 @@ def test_a_scope_narrows_every_view(tiny_warehouse):
     assert result.frame["case_id"].tolist() == ["c2"]
 
 
-@pytest.mark.parametrize("runaway", [
-    "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r",
-    "select count(*) from range(100000) a, range(100000) b",
-])
+@pytest.mark.parametrize(
+    "runaway",
+    [
+        "with recursive r(n) as (select 1 union all select n + 1 from r) select count(*) from r",
+        "select count(*) from range(100000) a, range(100000) b",
+    ],
+)
 def test_a_runaway_query_stops_at_the_time_limit(tiny_warehouse, runaway):
     started = time.perf_counter()
     result = sandbox.run_sql(runaway, time_limit_ms=400)

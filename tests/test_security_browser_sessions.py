@@ -2,6 +2,7 @@
 contexts at once) against a real `jianfu serve` whose warehouse another process keeps importing into. Every page
 must render without an error element and show the case volume of one whole warehouse state: the number before
 the imports, or after one, two, … of them — never an error, never a mix."""
+
 from __future__ import annotations
 
 import os
@@ -10,11 +11,9 @@ import subprocess
 import sys
 import time
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 import pytest
-
 from security_corpus import MAPPING, csv, row
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -52,8 +51,13 @@ def own_server(sample_data_dir, tmp_path):
     port = _free_port()
     env = {**os.environ, "JIANFU_DATA_DIR": str(data)}
     with open(tmp_path / "server.log", "w") as log:
-        server = subprocess.Popen([str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
-                                  cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [str(Path(sys.executable).parent / "jianfu"), "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -71,11 +75,19 @@ def own_server(sample_data_dir, tmp_path):
 
 
 def _case_volume(data: Path) -> float:
-    code = ("from datetime import date; from jianfu import warehouse; from jianfu.metrics import Filters, compute_kpis;"
-            "print(compute_kpis(warehouse.read_connection().cursor(), Filters(date(2026, 1, 1), date(2026, 1, 31)),"
-            " ids=['case_volume'])['case_volume'].value)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
-                          env={**os.environ, "JIANFU_DATA_DIR": str(data)})
+    code = (
+        "from datetime import date; from jianfu import warehouse; from jianfu.metrics import Filters, compute_kpis;"
+        "print(compute_kpis(warehouse.read_connection().cursor(), Filters(date(2026, 1, 1), date(2026, 1, 31)),"
+        " ids=['case_volume'])['case_volume'].value)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "JIANFU_DATA_DIR": str(data)},
+    )
     return float(done.stdout.strip())
 
 
@@ -98,8 +110,20 @@ def test_twenty_browser_sessions_see_old_or_new_numbers_during_imports(own_serve
     exports = []
     for number in range(IMPORTS):
         path = tmp_path / f"import-{number}.csv"
-        path.write_text(csv(*[row(case=f"b{number}-{i}", received=f"2026-01-{1 + i % 28:02d} 09:00:00", closed="",
-                                  state="received") for i in range(CASES_PER_IMPORT)]), encoding="utf-8")
+        path.write_text(
+            csv(
+                *[
+                    row(
+                        case=f"b{number}-{i}",
+                        received=f"2026-01-{1 + i % 28:02d} 09:00:00",
+                        closed="",
+                        state="received",
+                    )
+                    for i in range(CASES_PER_IMPORT)
+                ]
+            ),
+            encoding="utf-8",
+        )
         exports.append(str(path))
     page_url = f"{url}/throughput?{JANUARY}"
 
@@ -108,8 +132,12 @@ def test_twenty_browser_sessions_see_old_or_new_numbers_during_imports(own_serve
     warm.wait_for_selector("[data-testid=stMetricValue]", timeout=LOAD_MS)
     warm.context.close()
 
-    importer = subprocess.Popen([sys.executable, "-c", _IMPORTER, str(tmp_path / "mapping.toml"), *exports],
-                                stdout=subprocess.PIPE, text=True, env={**os.environ, "JIANFU_DATA_DIR": str(data)})
+    importer = subprocess.Popen(
+        [sys.executable, "-c", _IMPORTER, str(tmp_path / "mapping.toml"), *exports],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "JIANFU_DATA_DIR": str(data)},
+    )
     assert importer.stdout.readline().strip() == "started"
     started = time.perf_counter()
     seen, problems, overlapped = [], [], False
@@ -136,5 +164,7 @@ def test_twenty_browser_sessions_see_old_or_new_numbers_during_imports(own_serve
     assert [text for text in seen if text not in allowed] == [], (seen, allowed)
     assert after == before + IMPORTS * CASES_PER_IMPORT
     assert overlapped
-    print(f"20 sessions in {pages_seconds:.1f} s during {IMPORTS} imports; states seen: "
-          f"{sorted({allowed[text] for text in seen})}")
+    print(
+        f"20 sessions in {pages_seconds:.1f} s during {IMPORTS} imports; states seen: "
+        f"{sorted({allowed[text] for text in seen})}"
+    )

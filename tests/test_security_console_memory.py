@@ -4,6 +4,7 @@ address-space limit and the result is bounded in bytes as well as rows.
 
 The hostile queries run inside a guard process limited to 3 GB (RLIMIT_AS), so that a regression fails this test
 instead of taking the test machine down."""
+
 from __future__ import annotations
 
 import json
@@ -37,22 +38,34 @@ if __name__ == "__main__":
 def cases_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("JIANFU_DATA_DIR", str(tmp_path))
     with warehouse.write() as con:
-        con.execute("insert into cases (case_id, received_at, status, grid_id, source_system, source_file_id) "
-                    "select 'c' || i, '2026-01-01', 'closed', 'g01', 's', 1 from range(4000) as t(i)")
+        con.execute(
+            "insert into cases (case_id, received_at, status, grid_id, source_system, source_file_id) "
+            "select 'c' || i, '2026-01-01', 'closed', 'g01', 's', 1 from range(4000) as t(i)"
+        )
     return tmp_path
 
 
 @pytest.mark.timeout(180)
 def test_the_two_hostile_queries_stop_with_a_clear_message_and_the_server_survives(cases_dir, tmp_path):
-    queries = [["select range(0, 1000000) as l from range(5000)", None],  # as an analyst
-               ["select range(0,1000000) as l from cases limit 3000", ["g01"]],  # as grid staff
-               ["select count(*) as n from cases", ["g01"]]]  # and the console still answers afterwards
+    queries = [
+        ["select range(0, 1000000) as l from range(5000)", None],  # as an analyst
+        ["select range(0,1000000) as l from cases limit 3000", ["g01"]],  # as grid staff
+        ["select count(*) as n from cases", ["g01"]],
+    ]  # and the console still answers afterwards
     env = {**os.environ, "JIANFU_SQL_MEMORY_MB": "1536"}
-    done = subprocess.run([sys.executable, "-c", _GUARDED, json.dumps(queries)], capture_output=True, text=True,
-                          timeout=170, env=env, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-c", _GUARDED, json.dumps(queries)],
+        capture_output=True,
+        text=True,
+        timeout=170,
+        env=env,
+        cwd=tmp_path,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     *answers, server_mb = json.loads(done.stdout.strip().splitlines()[-1])
-    message = "The query needed more than the console's 1536 MB of memory and was stopped; select fewer or smaller columns."
+    message = (
+        "The query needed more than the console's 1536 MB of memory and was stopped; select fewer or smaller columns."
+    )
     assert answers == [["memory_limit", message, 0], ["memory_limit", message, 0], [None, None, 1]]
     assert server_mb < 1024  # the process that asked (the server) never held the result
 

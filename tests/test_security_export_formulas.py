@@ -2,6 +2,7 @@
 every spreadsheet the app writes, and numbers stay numbers. The paths: the table downloads (every page's,
 the explorer's, the drill-down's and the SQL console's go through `export_buttons` → `jianfu.export`), the
 report workbook, and `jianfu kpis --format csv`."""
+
 from __future__ import annotations
 
 import ast
@@ -16,28 +17,38 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from security_corpus import MAPPING, row
+from security_corpus import csv as corpus_csv
 
 from jianfu import export, warehouse
 from jianfu.export_safety import FORMULA_PREFIXES, neutralise
 from jianfu.metrics import Filters
-from security_corpus import MAPPING, csv as corpus_csv, row
 
 ROOT = Path(__file__).resolve().parents[1]
-HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"点此\")", "+cmd|' /C calc'!A0", "-1+1", "@SUM(1+1)", "\t=1+1",
-           "\r=1+1", "-2"]
+HOSTILE = [
+    '=HYPERLINK("http://evil.example","点此")',
+    "+cmd|' /C calc'!A0",
+    "-1+1",
+    "@SUM(1+1)",
+    "\t=1+1",
+    "\r=1+1",
+    "-2",
+]
 
 
 def hostile_frame() -> pd.DataFrame:
     n = len(HOSTILE)
-    return pd.DataFrame({
-        "matter": HOSTILE,
-        "=cmd|' /C calc'!A0": ["header"] * n,  # a hostile column name
-        "as_string_dtype": pd.array(HOSTILE, dtype="string"),
-        "as_category": pd.Categorical(HOSTILE),
-        "negative_int": [-1, -2, -3, -4, -5, -6, -7],
-        "negative_float": [-0.5] * n,
-        "mixed": [-1, "-1", "=1", 2.5, None, "ok", "@x"],
-    })
+    return pd.DataFrame(
+        {
+            "matter": HOSTILE,
+            "=cmd|' /C calc'!A0": ["header"] * n,  # a hostile column name
+            "as_string_dtype": pd.array(HOSTILE, dtype="string"),
+            "as_category": pd.Categorical(HOSTILE),
+            "negative_int": [-1, -2, -3, -4, -5, -6, -7],
+            "negative_float": [-0.5] * n,
+            "mixed": [-1, "-1", "=1", 2.5, None, "ok", "@x"],
+        }
+    )
 
 
 def assert_inert_text(value) -> None:
@@ -118,9 +129,25 @@ def test_report_workbook_is_inert(hostile_warehouse):
 
 
 def test_cli_kpi_csv_is_inert(hostile_warehouse):
-    done = subprocess.run([str(Path(sys.executable).parent / "jianfu"), "kpis", "--format", "csv", "--from",
-                           "2026-01-01", "--to", "2026-01-31", "--grid", "=2+3"], capture_output=True, text=True,
-                          timeout=120, env=os.environ.copy(), cwd=ROOT)
+    done = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "jianfu"),
+            "kpis",
+            "--format",
+            "csv",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+            "--grid",
+            "=2+3",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+        cwd=ROOT,
+    )
     assert done.returncode == 0, done.stderr[-1500:]
     cells = [c for r in csv.reader(io.StringIO(done.stdout)) for c in r]
     assert len(cells) > 20

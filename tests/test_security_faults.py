@@ -1,6 +1,7 @@
 """Faults during an import: SIGKILL at random moments, a disk that fills, and 20 sessions reading meanwhile.
 The previous state must stay intact (or the new one be complete), the message must say what happened, and no
 reader may see an error or a mix of two states."""
+
 from __future__ import annotations
 
 import json
@@ -15,12 +16,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from security_corpus import MAPPING, csv, row
 
 from jianfu import warehouse
 from jianfu.access.recovery import check_version
 from jianfu.ingest.loader import import_files
 from jianfu.metrics import Filters, compute_kpis
-from security_corpus import MAPPING, csv, row
 
 ROWS_PER_FILE = 100
 KILL_RUNS = 20
@@ -29,8 +30,15 @@ KILL_RUNS = 20
 def export_file(folder: Path, number: int, rows: int = ROWS_PER_FILE) -> Path:
     """Export `number`: `rows` cases received in January 2026, ids unique to this export."""
     path = folder / f"export-{number:03d}.csv"
-    path.write_text(csv(*[row(case=f"e{number}-{i}", received=f"2026-01-{1 + i % 28:02d} 09:00:00", closed="",
-                              state="received") for i in range(rows)]), encoding="utf-8")
+    path.write_text(
+        csv(
+            *[
+                row(case=f"e{number}-{i}", received=f"2026-01-{1 + i % 28:02d} 09:00:00", closed="", state="received")
+                for i in range(rows)
+            ]
+        ),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -74,8 +82,14 @@ print(json.dumps(outcome.as_dict()), flush=True)
 
 
 def _start_child(path: Path, mapping: Path) -> subprocess.Popen:
-    child = subprocess.Popen([sys.executable, "-c", _CHILD, str(path), str(mapping)], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+    child = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, str(path), str(mapping)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     assert child.stdout.readline().strip() == "ready"
     return child
 
@@ -105,8 +119,12 @@ def test_sigkill_at_random_moments_leaves_old_or_new_state(folder):
         if after == (cases, loaded):
             assert now == old, run  # exactly before: every table and the KPI unchanged
         else:  # exactly after: 2,000 more cases and one more import, nothing else moved
-            assert now == {**old, "cases": old["cases"] + 2000, "import_log": old["import_log"] + 1,
-                           "kpi:case_volume": old["kpi:case_volume"] + 2000}, run
+            assert now == {
+                **old,
+                "cases": old["cases"] + 2000,
+                "import_log": old["import_log"] + 1,
+                "kpi:case_volume": old["kpi:case_volume"] + 2000,
+            }, run
         kept_old += after == (cases, loaded)
         became_new += after != (cases, loaded)
         cases, loaded, old = *after, now
@@ -114,9 +132,16 @@ def test_sigkill_at_random_moments_leaves_old_or_new_state(folder):
     [outcome] = import_files([export_file(folder, 99)], mapping=mapping, who="test")
     assert outcome.outcome == "loaded" and state() == (cases + ROWS_PER_FILE, loaded + 1)
     assert not [p.name for p in warehouse.warehouse_dir().iterdir() if ".tmp" in p.name]
-    recovered = subprocess.run([str(Path(sys.executable).parent / "jianfu"), "recover"], capture_output=True,
-                               text=True, timeout=60, env=os.environ.copy())
-    assert recovered.returncode == 0 and "is sound; nothing to do" in recovered.stdout, recovered.stdout + recovered.stderr
+    recovered = subprocess.run(
+        [str(Path(sys.executable).parent / "jianfu"), "recover"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+    )
+    assert recovered.returncode == 0 and "is sound; nothing to do" in recovered.stdout, (
+        recovered.stdout + recovered.stderr
+    )
     print(f"SIGKILL runs: {KILL_RUNS}, old state kept {kept_old}, new state complete {became_new}")
 
 
@@ -131,15 +156,26 @@ print(json.dumps(outcome.as_dict()))
 """
 
 
-@pytest.mark.parametrize("headroom", [-10**6, 4096, 300_000], ids=["during_copy", "at_once", "during_commit"])
+@pytest.mark.parametrize("headroom", [-(10**6), 4096, 300_000], ids=["during_copy", "at_once", "during_commit"])
 def test_disk_full_during_import_keeps_the_previous_state_and_says_so(folder, headroom):
     """RLIMIT_FSIZE makes every write past the limit fail as on a full disk (no mount needed)."""
     before = state()
     current = warehouse.current_path()
     limit = current.stat().st_size + headroom
-    done = subprocess.run([sys.executable, "-c", _FULL_DISK_CHILD, str(export_file(folder, 1, 20_000)),
-                           str(folder / "mapping.toml"), str(limit)], capture_output=True, text=True, timeout=60,
-                          env=os.environ.copy())
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _FULL_DISK_CHILD,
+            str(export_file(folder, 1, 20_000)),
+            str(folder / "mapping.toml"),
+            str(limit),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ.copy(),
+    )
     assert "Traceback" not in done.stderr, done.stderr[-1500:]
     outcome = json.loads(done.stdout)
     assert outcome["outcome"] == "refused"
@@ -185,8 +221,12 @@ def test_twenty_sessions_read_consistently_while_imports_run(folder, writer):
     for thread in sessions:
         thread.start()
     if writer == "other_process":
-        subprocess.run([sys.executable, "-c", _WRITER, str(folder / "mapping.toml"), *map(str, files)], check=True,
-                       timeout=90, env=os.environ.copy())
+        subprocess.run(
+            [sys.executable, "-c", _WRITER, str(folder / "mapping.toml"), *map(str, files)],
+            check=True,
+            timeout=90,
+            env=os.environ.copy(),
+        )
     else:
         for path in files:
             assert import_files([path], mapping=folder / "mapping.toml", who="writer")[0].outcome == "loaded"
@@ -195,5 +235,6 @@ def test_twenty_sessions_read_consistently_while_imports_run(folder, writer):
     for thread in sessions:
         thread.join(timeout=30)
     from collections import Counter
+
     assert sorted(Counter(e[:150] for e in errors).items()) == []
     assert 7 in seen and len(seen) >= 2  # the sessions saw the imports land

@@ -1,5 +1,6 @@
 """Every hostile or broken export (tests/security_corpus.py, generated into tmp) gets a clear one-sentence
 refusal or quarantined rows — never a traceback, a hang, a half-import, or a formula that runs in an export."""
+
 from __future__ import annotations
 
 import hashlib
@@ -14,13 +15,13 @@ from types import SimpleNamespace
 import openpyxl
 import pandas as pd
 import pytest
+from security_corpus import CORPUS, MAPPING, good_csv
 
 from jianfu import warehouse
 from jianfu.export import to_csv, to_xlsx
 from jianfu.export_safety import FORMULA_PREFIXES
 from jianfu.ingest.loader import ImportRefused, import_files
 from jianfu.schema import TABLES
-from security_corpus import CORPUS, MAPPING, good_csv
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +72,13 @@ print(json.dumps(outcome.as_dict()))
 
 
 def _import_in_subprocess(path, mapping) -> SimpleNamespace:
-    done = subprocess.run([sys.executable, "-c", _ISOLATED, str(path), str(mapping or "")], capture_output=True,
-                          text=True, timeout=80, env=os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, "-c", _ISOLATED, str(path), str(mapping or "")],
+        capture_output=True,
+        text=True,
+        timeout=80,
+        env=os.environ.copy(),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return SimpleNamespace(**json.loads(done.stdout))
 
@@ -86,9 +92,12 @@ def text_values(con) -> str:
     """Every text value in the warehouse, joined (to search for what must never be stored)."""
     parts = []
     for table in [*TABLES, "rejects", "import_log"]:
-        columns = [r[0] for r in con.execute(
-            "select column_name from duckdb_columns() where table_name = ? and data_type = 'VARCHAR'",
-            [table]).fetchall()]
+        columns = [
+            r[0]
+            for r in con.execute(
+                "select column_name from duckdb_columns() where table_name = ? and data_type = 'VARCHAR'", [table]
+            ).fetchall()
+        ]
         for column in columns:
             parts += [str(v[0]) for v in con.execute(f'select "{column}" from "{table}"').fetchall() if v[0]]
     return "\n".join(parts)
@@ -126,9 +135,12 @@ def test_hostile_file(case, baseline_dir, tmp_path, monkeypatch):
     con = warehouse.read_connection().cursor()
     stored = con.execute("select count(*) from cases where source_file_id = ?", [outcome.import_id]).fetchone()[0]
     assert stored == outcome.rows_loaded
-    rejects = con.execute("select count(distinct line) filter (where not quarantined), "
-                          "count(*) filter (where reason is null or reason = '') "
-                          "from rejects where import_id = ?", [outcome.import_id]).fetchone()
+    rejects = con.execute(
+        "select count(distinct line) filter (where not quarantined), "
+        "count(*) filter (where reason is null or reason = '') "
+        "from rejects where import_id = ?",
+        [outcome.import_id],
+    ).fetchone()
     assert rejects == (outcome.rows_rejected, 0)  # one reject line per rejected row, each with a reason
     assert not [p for p in os.listdir(warehouse.warehouse_dir()) if ".tmp" in p]
     assert_exports_are_inert(con, outcome.import_id)
@@ -168,15 +180,20 @@ else:
     [outcome] = import_uploads([Upload()], who="browser")
     print(json.dumps({"code": 0 if outcome.outcome == "loaded" else 1, "out": outcome.message}))
 """
-BOMBS = {"xlsx_zip_bomb": "would unpack to", "xlsx_zip_bomb_with_lying_sizes": "unpacks to more than",
-         "xlsx_billion_laughs": "declares XML entities", "xlsx_external_entity": "declares XML entities"}
+BOMBS = {
+    "xlsx_zip_bomb": "would unpack to",
+    "xlsx_zip_bomb_with_lying_sizes": "unpacks to more than",
+    "xlsx_billion_laughs": "declares XML entities",
+    "xlsx_external_entity": "declares XML entities",
+}
 
 
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("through", ["cli", "browser_upload"])
 @pytest.mark.parametrize("case_name", sorted(BOMBS))
-def test_workbook_bombs_are_refused_through_the_cli_and_the_upload(case_name, through, baseline_dir, tmp_path,
-                                                                   monkeypatch):
+def test_workbook_bombs_are_refused_through_the_cli_and_the_upload(
+    case_name, through, baseline_dir, tmp_path, monkeypatch
+):
     """The same guard holds on both ways in: `jianfu ingest` and the admin's browser upload (the function the
     upload page calls), in a 3 GB-limited process, with one sentence and the warehouse unchanged."""
     shutil.copytree(baseline_dir, tmp_path, dirs_exist_ok=True, symlinks=True)
@@ -185,8 +202,13 @@ def test_workbook_bombs_are_refused_through_the_cli_and_the_upload(case_name, th
     path = tmp_path / f"{case.name}.xlsx"
     path.write_bytes(case.make())
     before = snapshot()
-    done = subprocess.run([sys.executable, "-c", _THROUGH, through, str(path), str(tmp_path / "mapping.toml")],
-                          capture_output=True, text=True, timeout=110, env=os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, "-c", _THROUGH, through, str(path), str(tmp_path / "mapping.toml")],
+        capture_output=True,
+        text=True,
+        timeout=110,
+        env=os.environ.copy(),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     answer = json.loads(done.stdout)
     assert answer["code"] == 1 and BOMBS[case_name] in answer["out"], answer

@@ -1,5 +1,6 @@
 """Property tests of the readers and the mapping: arbitrary bytes and arbitrary small tables never crash the
 importer with anything but a refusal, and a refused import never changes the warehouse."""
+
 from __future__ import annotations
 
 import csv as csvmod
@@ -10,13 +11,17 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from security_corpus import HEADER, MAPPING, good_csv
 
 from jianfu import warehouse
 from jianfu.ingest.loader import ImportRefused, import_files
-from security_corpus import HEADER, MAPPING, good_csv
 
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 HEADERS = HEADER.split(",")
 
 
@@ -41,8 +46,7 @@ def import_checked(folder, name: str, data: bytes, auto_detect: bool) -> SimpleN
     try:
         [outcome] = import_files([path], mapping=None if auto_detect else folder / "mapping.toml", who="property")
     except ImportRefused as exc:
-        outcome = SimpleNamespace(outcome="refused", message=exc.message, rows_read=0, rows_loaded=0,
-                                  rows_rejected=0)
+        outcome = SimpleNamespace(outcome="refused", message=exc.message, rows_read=0, rows_loaded=0, rows_rejected=0)
     assert outcome.outcome in ("loaded", "unchanged", "refused")
     if outcome.outcome == "refused":
         assert outcome.message and "\n" not in outcome.message and len(outcome.message) <= 400
@@ -54,22 +58,45 @@ def import_checked(folder, name: str, data: bytes, auto_detect: bool) -> SimpleN
     return outcome
 
 
-ZIP_OR_NOT = st.sampled_from([b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xef\xbb\xbf",
-                              b"\xff\xfe", HEADER.encode() + b"\n"])
+ZIP_OR_NOT = st.sampled_from(
+    [b"", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\xef\xbb\xbf", b"\xff\xfe", HEADER.encode() + b"\n"]
+)
 
 
 @SETTINGS
-@given(prefix=ZIP_OR_NOT, body=st.binary(max_size=3000), suffix=st.sampled_from([".csv", ".xlsx", ".txt"]),
-       auto_detect=st.booleans())
+@given(
+    prefix=ZIP_OR_NOT,
+    body=st.binary(max_size=3000),
+    suffix=st.sampled_from([".csv", ".xlsx", ".txt"]),
+    auto_detect=st.booleans(),
+)
 def test_arbitrary_bytes(folder, prefix, body, suffix, auto_detect):
     import_checked(folder, f"bytes{suffix}", prefix + body, auto_detect)
 
 
 CELL = st.one_of(
     st.text(max_size=30),
-    st.sampled_from(["2026-01-05 09:00:00", "2026-13-01", "9999-12-31", "0000-00-00", "closed", "received",
-                     "-1", "1e309", "NaN", "=1+1", "@SUM(A1)", "<script>x</script>", "g01", "", " ", "\x00"]),
-    st.integers(min_value=-10**20, max_value=10**20).map(str),
+    st.sampled_from(
+        [
+            "2026-01-05 09:00:00",
+            "2026-13-01",
+            "9999-12-31",
+            "0000-00-00",
+            "closed",
+            "received",
+            "-1",
+            "1e309",
+            "NaN",
+            "=1+1",
+            "@SUM(A1)",
+            "<script>x</script>",
+            "g01",
+            "",
+            " ",
+            "\x00",
+        ]
+    ),
+    st.integers(min_value=-(10**20), max_value=10**20).map(str),
 )
 
 
@@ -83,8 +110,12 @@ def tables(draw):
 
 
 @SETTINGS
-@given(table=tables(), delimiter=st.sampled_from([",", ";", "\t", "|"]), newline=st.sampled_from(["\n", "\r\n", "\r"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+@given(
+    table=tables(),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]),
+)
 def test_arbitrary_csv_tables(folder, table, delimiter, newline, encoding):
     headers, rows = table
     buffer = io.StringIO()
@@ -105,8 +136,9 @@ def test_arbitrary_xlsx_tables(folder, table):
 
     headers, rows = table
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     sheet = book.add_worksheet()
     for r, values in enumerate([headers, *rows]):
         for c, value in enumerate(values):

@@ -3,6 +3,7 @@
 The warehouse holds two grids. Every value of grid g02 contains the word "secret", so a query run under the
 scope of grid g01 leaks exactly when "secret" appears anywhere in its result or its error message.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -137,8 +138,10 @@ ESCAPES = [
     ("with q as (select * from warehouse_ro.main.cases) select * from q", {"table_not_allowed"}),
     ("select * from query_table('warehouse_ro.main.cases')", {"function_not_allowed"}),
     ("select * from query('select * from warehouse_ro.main.cases')", {"function_not_allowed"}),
-    ("select * from json_execute_serialized_sql(json_serialize_sql('select * from warehouse_ro.main.cases'))",
-     {"function_not_allowed"}),
+    (
+        "select * from json_execute_serialized_sql(json_serialize_sql('select * from warehouse_ro.main.cases'))",
+        {"function_not_allowed"},
+    ),
     ("select * from scope.grids", {"table_not_allowed"}),
     ("select * from cases__superseded", {"table_not_allowed"}),
     ("select * from information_schema.tables", {"table_not_allowed"}),
@@ -159,8 +162,17 @@ def test_escape_is_refused(sql, codes, scope):
 
 
 # Every view a grid_staff user of g01 sees, with exactly g01's rows (hand-counted from _ROWS).
-SCOPED_COUNTS = {"cases": 2, "evaluations": 1, "survey_responses": 1, "survey_answers": 1, "workers": 1,
-                 "time_use": 1, "record_entries": 1, "micro_projects": 1, "grids": 1}
+SCOPED_COUNTS = {
+    "cases": 2,
+    "evaluations": 1,
+    "survey_responses": 1,
+    "survey_answers": 1,
+    "workers": 1,
+    "time_use": 1,
+    "record_entries": 1,
+    "micro_projects": 1,
+    "grids": 1,
+}
 
 
 @pytest.mark.parametrize("view", sorted(visible_tables(MINE)))
@@ -174,8 +186,10 @@ def test_no_view_shows_another_grid(view):
 def test_a_reused_id_of_another_system_reaches_no_other_grid():
     """Child rows are tied to their parent on source system + id (issue 15): g01 sees exactly its own rows, and
     g02 does not get the rows whose id is shared either."""
-    mine = {view: run_sql(f'select * from "{view}" order by all', scope=MINE).frame for view in
-            ("survey_answers", "time_use", "record_entries", "evaluations")}
+    mine = {
+        view: run_sql(f'select * from "{view}" order by all', scope=MINE).frame
+        for view in ("survey_answers", "time_use", "record_entries", "evaluations")
+    }
     assert mine["survey_answers"][["response_id", "item", "source_system"]].values.tolist() == [["r-1", "overall", "s"]]
     assert mine["time_use"][["worker_id", "hours_admin", "source_system"]].values.tolist() == [["w-1", 10.0, "s"]]
     assert mine["record_entries"]["entry_id"].tolist() == ["re-1"]
@@ -226,10 +240,13 @@ def test_the_same_query_unscoped_does_see_both_grids():
     assert len(run_sql("select * from cases").frame) == 6
 
 
-@pytest.mark.parametrize("sql", [
-    "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r",
-    "select count(*) from range(100000000) a, range(100000000) b",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r",
+        "select count(*) from range(100000000) a, range(100000000) b",
+    ],
+)
 def test_runaway_query_stops_at_the_time_limit(sql):
     result = run_sql(sql, time_limit_ms=LIMIT_MS)
     assert result.error_code in ("time_limit", "sql_error"), result.error  # a memory error is also a stop
@@ -244,15 +261,18 @@ def test_ten_million_rows_are_capped_with_a_notice():
     assert result.elapsed_ms < 3000
 
 
-@pytest.mark.parametrize("sql", [
-    "select * from read_text('/etc/passwd')",
-    "select * from '/etc/passwd'",
-    "copy (select 1) to '/tmp/jianfu-layer2.csv'",
-    "attach '/tmp/jianfu-layer2.duckdb' as other",
-    "set enable_external_access = true",
-    "install httpfs",
-    "select * from bait_frame",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select * from read_text('/etc/passwd')",
+        "select * from '/etc/passwd'",
+        "copy (select 1) to '/tmp/jianfu-layer2.csv'",
+        "attach '/tmp/jianfu-layer2.duckdb' as other",
+        "set enable_external_access = true",
+        "install httpfs",
+        "select * from bait_frame",
+    ],
+)
 def test_second_layer_refuses_even_without_the_text_check(sql):
     """If the text check ever let something through, the locked instance itself still refuses it."""
     import duckdb
@@ -268,13 +288,16 @@ def test_second_layer_refuses_even_without_the_text_check(sql):
         con.close()
 
 
-@pytest.mark.parametrize("sql", [
-    "select current_setting('secret_directory') as v",
-    "select current_setting('extension_directory') as v",
-    "select current_setting('home_directory') as v",
-    "select current_setting('temp_directory') as v",
-    "select value from (select current_setting('secret_directory') as value)",
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "select current_setting('secret_directory') as v",
+        "select current_setting('extension_directory') as v",
+        "select current_setting('home_directory') as v",
+        "select current_setting('temp_directory') as v",
+        "select value from (select current_setting('secret_directory') as value)",
+    ],
+)
 def test_settings_do_not_leak_server_paths(sql):
     import os
 

@@ -1,4 +1,5 @@
 """Docs as contract: every setting is documented in README.md with its environment variable and default."""
+
 from pathlib import Path
 
 from jianfu import settings

@@ -4,6 +4,7 @@ counts and every other integer, 1e-9 relative for floats. One Spark session serv
 Also each named sqlglot rewrite (jianfu/spark/dialect.py) on a tiny query whose answer is worked out by hand, run
 on both engines.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,8 +50,7 @@ def sample_export(sample_data_dir, tmp_path_factory):
     """The sample warehouse exported as `jianfu export parquet` does it."""
     out = tmp_path_factory.mktemp("spark") / "export"
     env = {**os.environ, "JIANFU_DATA_DIR": str(sample_data_dir)}
-    subprocess.run([JIANFU, "export", "parquet", "--out", str(out)], cwd=ROOT, env=env, check=True,
-                   capture_output=True)
+    subprocess.run([JIANFU, "export", "parquet", "--out", str(out)], cwd=ROOT, env=env, check=True, capture_output=True)
     return out
 
 
@@ -71,41 +71,76 @@ def test_differences_sees_a_float_off_by_1e_8_and_an_integer_as_float():
 # Each rewrite on a query of the kind queries/ hold, with hand-worked answers; the same rows from DuckDB.
 REWRITE_CASES = [
     ("true_division", "select 100.0 * 1 / 3 as v, 7 / 2 as w", {}, [{"v": 100 / 3, "w": 3.5}]),
-    ("unnest_recursive_to_inline + timestamp structs",
-     "with p as (select unnest($periods, recursive := true)) select period_key, period_end - interval 1 day as d "
-     "from p order by period_key",
-     {"periods": [{"period_key": "a", "period_end": datetime(2025, 2, 1)},
-                  {"period_key": "b", "period_end": datetime(2025, 3, 1, 12, 30, 0, 5)}]},
-     [{"period_key": "a", "d": datetime(2025, 1, 31)}, {"period_key": "b", "d": datetime(2025, 2, 28, 12, 30, 0, 5)}]),
-    ("quantile_list_to_percentile",
-     "with t as (select unnest(range(1, 11)) as x) "
-     "select q[1] as p50, q[2] as p90 from (select quantile_cont(x, [0.5, 0.9]) as q from t)", {},
-     [{"p50": 5.5, "p90": 9.1}]),
-    ("list_length_to_size + typed empty arrays",
-     "select len($none) as n0, len($two) as n2, len($none) = 0 or list_contains($none, 'x') as all_pass, "
-     "list_contains($two, 'b') as has_b", {"none": [], "two": ["a", "b"]},
-     [{"n0": 0, "n2": 2, "all_pass": True, "has_b": True}]),
-    ("epoch_of_interval",
-     "select epoch($later - $earlier) / 86400.0 as days",
-     {"later": datetime(2025, 1, 2, 6, 0), "earlier": datetime(2025, 1, 1)}, [{"days": 1.25}]),
-    ("zip_sibling_unnests + long lists as views",
-     "with w as (select unnest(range(len($cum))) as day, unnest($cum) as worked) "
-     "select count(*) as days, max(worked) as last, sum(day) as day_sum from w", {"cum": list(range(1000))},
-     [{"days": 1000, "last": 999, "day_sum": 499500}]),
-    ("nested_unnest_to_lateral_view",
-     "with t as (select 'k' as key, ['  Name', 'PHONE ', 'name'] as fields) "
-     "select count(*) as n, count(distinct f) as distinct_fields from "
-     "(select key, lower(trim(unnest(fields))) as f from t)", {}, [{"n": 3, "distinct_fields": 2}]),
-    ("ordered_list_agg",
-     "with t as (select * from (values ('b', 2.5), ('a', 1.5), ('c', 3.5), ('a', 1.5)) as t(k, v)) "
-     "select list(distinct k order by k) as ks, list(v order by k) as vs from t", {},
-     [{"ks": ["a", "b", "c"], "vs": [Decimal("1.5"), Decimal("1.5"), Decimal("2.5"), Decimal("3.5")]}]),
-    ("expand_star_exclude",
-     "with a as (select 1 as x, 2 as y, 3 as z) select * exclude (y), x + z as s from a", {},
-     [{"x": 1, "z": 3, "s": 4}]),
-    ("any_value_ignoring_nulls",
-     "with t as (select * from (values (null, true), ('v', true), ('w', false)) as t(s, keep)) "
-     "select any_value(s) filter (where keep) as s from t", {}, [{"s": "v"}]),
+    (
+        "unnest_recursive_to_inline + timestamp structs",
+        "with p as (select unnest($periods, recursive := true)) select period_key, period_end - interval 1 day as d "
+        "from p order by period_key",
+        {
+            "periods": [
+                {"period_key": "a", "period_end": datetime(2025, 2, 1)},
+                {"period_key": "b", "period_end": datetime(2025, 3, 1, 12, 30, 0, 5)},
+            ]
+        },
+        [
+            {"period_key": "a", "d": datetime(2025, 1, 31)},
+            {"period_key": "b", "d": datetime(2025, 2, 28, 12, 30, 0, 5)},
+        ],
+    ),
+    (
+        "quantile_list_to_percentile",
+        "with t as (select unnest(range(1, 11)) as x) "
+        "select q[1] as p50, q[2] as p90 from (select quantile_cont(x, [0.5, 0.9]) as q from t)",
+        {},
+        [{"p50": 5.5, "p90": 9.1}],
+    ),
+    (
+        "list_length_to_size + typed empty arrays",
+        "select len($none) as n0, len($two) as n2, len($none) = 0 or list_contains($none, 'x') as all_pass, "
+        "list_contains($two, 'b') as has_b",
+        {"none": [], "two": ["a", "b"]},
+        [{"n0": 0, "n2": 2, "all_pass": True, "has_b": True}],
+    ),
+    (
+        "epoch_of_interval",
+        "select epoch($later - $earlier) / 86400.0 as days",
+        {"later": datetime(2025, 1, 2, 6, 0), "earlier": datetime(2025, 1, 1)},
+        [{"days": 1.25}],
+    ),
+    (
+        "zip_sibling_unnests + long lists as views",
+        "with w as (select unnest(range(len($cum))) as day, unnest($cum) as worked) "
+        "select count(*) as days, max(worked) as last, sum(day) as day_sum from w",
+        {"cum": list(range(1000))},
+        [{"days": 1000, "last": 999, "day_sum": 499500}],
+    ),
+    (
+        "nested_unnest_to_lateral_view",
+        "with t as (select 'k' as key, ['  Name', 'PHONE ', 'name'] as fields) "
+        "select count(*) as n, count(distinct f) as distinct_fields from "
+        "(select key, lower(trim(unnest(fields))) as f from t)",
+        {},
+        [{"n": 3, "distinct_fields": 2}],
+    ),
+    (
+        "ordered_list_agg",
+        "with t as (select * from (values ('b', 2.5), ('a', 1.5), ('c', 3.5), ('a', 1.5)) as t(k, v)) "
+        "select list(distinct k order by k) as ks, list(v order by k) as vs from t",
+        {},
+        [{"ks": ["a", "b", "c"], "vs": [Decimal("1.5"), Decimal("1.5"), Decimal("2.5"), Decimal("3.5")]}],
+    ),
+    (
+        "expand_star_exclude",
+        "with a as (select 1 as x, 2 as y, 3 as z) select * exclude (y), x + z as s from a",
+        {},
+        [{"x": 1, "z": 3, "s": 4}],
+    ),
+    (
+        "any_value_ignoring_nulls",
+        "with t as (select * from (values (null, true), ('v', true), ('w', false)) as t(s, keep)) "
+        "select any_value(s) filter (where keep) as s from t",
+        {},
+        [{"s": "v"}],
+    ),
 ]
 
 
@@ -159,8 +194,9 @@ WINDOWS = {
     # a whole month with every comparison and the 2024 baseline, no filter
     "month_all": dict(start=date(2025, 3, 1), end=date(2025, 3, 31)),
     # a quarter for one grid and two service lines (filters that some KPIs' tables lack: flagged unfiltered)
-    "quarter_grid_service_lines": dict(start=date(2025, 1, 1), end=date(2025, 3, 31), grids=("HT08",),
-                                       service_lines=("labour", "civil_affairs")),
+    "quarter_grid_service_lines": dict(
+        start=date(2025, 1, 1), end=date(2025, 3, 31), grids=("HT08",), service_lines=("labour", "civil_affairs")
+    ),
 }
 
 
@@ -182,12 +218,30 @@ def test_every_kpi_equals_duckdb(spark_executor, sample_data_dir, monkeypatch, w
 def test_kpis_command_on_spark_prints_the_duckdb_json(sample_export, sample_data_dir):
     """The command a city runs: a window reaching past the end of the data (partial: to-date comparisons) for a
     team and two channels."""
-    args = ["kpis", "--format", "json", "--from", "2026-10-15", "--to", "2026-11-14",
-            "--team", "gov_affairs", "--channel", "window", "--channel", "online"]
+    args = [
+        "kpis",
+        "--format",
+        "json",
+        "--from",
+        "2026-10-15",
+        "--to",
+        "2026-11-14",
+        "--team",
+        "gov_affairs",
+        "--channel",
+        "window",
+        "--channel",
+        "online",
+    ]
     env = {**os.environ, "JIANFU_DATA_DIR": str(sample_data_dir)}
     duck = subprocess.run([JIANFU, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    on_spark = subprocess.run([JIANFU, *args, "--engine", "spark", "--parquet", str(sample_export),
-                               "--spark-master", "local[2]"], cwd=ROOT, env=env, capture_output=True, text=True)
+    on_spark = subprocess.run(
+        [JIANFU, *args, "--engine", "spark", "--parquet", str(sample_export), "--spark-master", "local[2]"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert on_spark.returncode == 0, on_spark.stderr[-2000:]
     duck_report, spark_report = json.loads(duck.stdout), json.loads(on_spark.stdout)
     assert duck_report["window"]["partial"] is True
@@ -197,6 +251,7 @@ def test_kpis_command_on_spark_prints_the_duckdb_json(sample_export, sample_data
 def test_spark_engine_without_an_export_says_what_to_do(tmp_path):
     done = subprocess.run([JIANFU, "kpis", "--engine", "spark"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "--parquet DIR" in done.stderr
-    done = subprocess.run([JIANFU, "kpis", "--engine", "spark", "--parquet", str(tmp_path)], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [JIANFU, "kpis", "--engine", "spark", "--parquet", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
+    )
     assert done.returncode == 1 and "jianfu export parquet" in done.stderr

@@ -1,4 +1,5 @@
 """The versioned warehouse: a change lands whole or not at all, and readers keep the version they opened."""
+
 import pytest
 
 from jianfu import warehouse
@@ -9,8 +10,10 @@ def _grid_count() -> int:
 
 
 def _add_grid(con, grid_id: str) -> None:
-    con.execute("insert into grids (grid_id, name, source_system, source_file_id) values (?, ?, 'test', 1)",
-                [grid_id, f"网格{grid_id}"])
+    con.execute(
+        "insert into grids (grid_id, name, source_system, source_file_id) values (?, ?, 'test', 1)",
+        [grid_id, f"网格{grid_id}"],
+    )
 
 
 def test_no_warehouse_yet_is_a_clear_error():

@@ -5,6 +5,7 @@ half lines and nothing is ever rewritten. Entries carry no personal data: SQL te
 and ID numbers), export contents and passwords never are. An action that cannot be recorded is not performed:
 `record` raises and the caller stops.
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,13 @@ def record(action: str, who: str, what: str = "", **details) -> dict:
     """Append one entry; `details` are small JSON values (counts, ids, file names, a format)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    entry = {"when": datetime.now().isoformat(timespec="seconds"), "who": who, "action": action,
-             "what": _scrub(what)[:_MAX_WHAT_CHARS], **details}
+    entry = {
+        "when": datetime.now().isoformat(timespec="seconds"),
+        "who": who,
+        "action": action,
+        "what": _scrub(what)[:_MAX_WHAT_CHARS],
+        **details,
+    }
     line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
     try:
         fd = os.open(audit_path(), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
@@ -40,8 +46,9 @@ def record(action: str, who: str, what: str = "", **details) -> dict:
         finally:
             os.close(fd)
     except OSError as exc:
-        raise AuditUnavailable(f"the audit log cannot be written ({exc.strerror}); the action was not "
-                               "performed") from None
+        raise AuditUnavailable(
+            f"the audit log cannot be written ({exc.strerror}); the action was not performed"
+        ) from None
     return entry
 
 

@@ -1,5 +1,6 @@
 """`jianfu user add|remove|list` and `jianfu recover`. Passwords come from a hidden prompt or stdin, never
 from the command line (it would land in shell history and `ps`), and are never echoed or logged."""
+
 from __future__ import annotations
 
 import sys
@@ -75,8 +76,10 @@ def recover() -> None:
     for version, problem in result.damaged:
         click.echo(f"{version.name} is damaged: {problem}")
     if result.current is None:
-        raise click.ClickException("no warehouse version is sound; re-import the exports "
-                                   "(`jianfu ingest FILE…`, or delete the warehouse folder and `jianfu serve`)")
+        raise click.ClickException(
+            "no warehouse version is sound; re-import the exports "
+            "(`jianfu ingest FILE…`, or delete the warehouse folder and `jianfu serve`)"
+        )
     if result.current == result.was:
         click.echo(f"the current warehouse {result.current.name} is sound; nothing to do")
     else:

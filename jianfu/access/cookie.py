@@ -10,6 +10,7 @@ state on every page load). Pure logic, no Streamlit: `login.py` reads the cookie
   one-time nonce (60 s, single use) that it trades for the HttpOnly cookie at `POST /api/session`; the cookie
   value never appears in the page or a URL.
 """
+
 from __future__ import annotations
 
 import base64
@@ -36,6 +37,7 @@ HANDOFF_SECONDS = 60
 @dataclass(frozen=True)
 class Granted:
     """What a valid cookie proves: who logged in, when, under which server-side session id."""
+
     user: str
     started_at: float
     sid: str
@@ -83,8 +85,12 @@ def _payload(token: str) -> dict | None:
         fields = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
     except (binascii.Error, ValueError):
         return None
-    ok = isinstance(fields, dict) and isinstance(fields.get("u"), str) and isinstance(fields.get("sid"), str) \
+    ok = (
+        isinstance(fields, dict)
+        and isinstance(fields.get("u"), str)
+        and isinstance(fields.get("sid"), str)
         and isinstance(fields.get("exp"), int)
+    )
     return fields if ok else None
 
 

@@ -4,6 +4,7 @@
   nonce stands for. The custom header is a CSRF guard: a cross-site form cannot send it.
 - `DELETE /api/session`: revokes the cookie's session server-side and clears it in the browser.
 """
+
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -27,8 +28,15 @@ async def _set(request: Request) -> Response:
     if granted is None:
         return Response(status_code=403)
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.set_cookie(cookie.COOKIE, token, max_age=cookie.seconds_left(granted), path="/", httponly=True,
-                        samesite="strict", secure=_secure(request))
+    response.set_cookie(
+        cookie.COOKIE,
+        token,
+        max_age=cookie.seconds_left(granted),
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=_secure(request),
+    )
     return response
 
 

@@ -1,5 +1,6 @@
 """A damaged warehouse file, said clearly: the app shows one sentence pointing at `jianfu recover` instead of a
 DuckDB traceback (checksum errors surface at the first query that reads a bad block, anywhere in a page)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager

@@ -8,6 +8,7 @@
 - A reload or a shared link opens a new Streamlit session: the signed HttpOnly cookie (cookie.py) brings the
   login back until it expires or is revoked by logout; an invalid cookie is cleared and the login form shows.
 """
+
 from __future__ import annotations
 
 import time
@@ -54,8 +55,9 @@ def require_user() -> User:
 
     # The login form is the only page this run knows. Without an st.navigation call in a run, Streamlit falls
     # back to running pages/*.py directly (its first multipage mode), which would skip this gate.
-    st.navigation([st.Page(login, title=t("access.login_title"), url_path="login", default=True)],
-                  position="hidden").run()
+    st.navigation(
+        [st.Page(login, title=t("access.login_title"), url_path="login", default=True)], position="hidden"
+    ).run()
     st.stop()
 
 
@@ -129,8 +131,9 @@ def _hand_cookie_to_browser() -> None:
     if not cookie.HANDOFFS.pending(nonce):
         del st.session_state[HANDOFF_KEY]
         return
-    _run_js(f"fetch({PATH!r}, {{method: 'POST', credentials: 'same-origin', "
-            f"headers: {{{HANDOFF_HEADER!r}: {nonce!r}}}}})")
+    _run_js(
+        f"fetch({PATH!r}, {{method: 'POST', credentials: 'same-origin', headers: {{{HANDOFF_HEADER!r}: {nonce!r}}}}})"
+    )
 
 
 def _clear_cookie_in_browser() -> None:

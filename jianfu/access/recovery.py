@@ -4,6 +4,7 @@ A version passes when DuckDB opens it read-only, every canonical and system tabl
 every row of every table succeeds (this reads each data block, so DuckDB's block checksums catch a damaged
 byte; `count(*)` alone would not, it is answered from metadata).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -4,6 +4,7 @@ The scope is applied where queries are built (`clamp_filters` on every `Filters`
 console's views), not only by hiding widgets: a grid_staff user who edits the URL to ask for another grid gets
 their own grids back.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace

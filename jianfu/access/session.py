@@ -1,5 +1,6 @@
 """Login sessions that expire, and a brake on password guessing. Pure logic (the clock is a parameter), so
 both are unit-tested without Streamlit; `login.py` keeps one `Session` in each browser session's state."""
+
 from __future__ import annotations
 
 import threading

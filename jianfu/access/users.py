@@ -5,6 +5,7 @@ the e-mail address the identity provider reports). Only a missing file means dem
 but holds no users (the last one was removed) or cannot be read refuses every login (fail closed, never
 silently demo).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -78,8 +79,10 @@ def load_users() -> dict[str, UserRecord]:
             raw = tomllib.load(f).get("users", {})
         return {name: _record(name, entry) for name, entry in raw.items()}
     except (OSError, tomllib.TOMLDecodeError, InvalidUser, AttributeError, TypeError) as exc:
-        raise UsersFileError(f"the users file {path} cannot be read ({exc}); fix it or remove the broken "
-                             "entry with `jianfu user remove NAME`, nobody can log in until then") from None
+        raise UsersFileError(
+            f"the users file {path} cannot be read ({exc}); fix it or remove the broken "
+            "entry with `jianfu user remove NAME`, nobody can log in until then"
+        ) from None
 
 
 def _record(name: str, entry: dict) -> UserRecord:
@@ -90,8 +93,9 @@ def _record(name: str, entry: dict) -> UserRecord:
 
 def _validate(user: User) -> None:
     if not _NAME.match(user.name):
-        raise InvalidUser(f"user name {user.name!r} must be 1–64 characters without spaces, quotes or control "
-                          "characters")
+        raise InvalidUser(
+            f"user name {user.name!r} must be 1–64 characters without spaces, quotes or control characters"
+        )
     if user.role not in ROLES:
         raise InvalidUser(f"role {user.role!r} of {user.name} must be one of {', '.join(ROLES)}")
     bad = [g for g in user.grids if not isinstance(g, str) or not _GRID.match(g)]
@@ -160,10 +164,13 @@ def _save(users: dict[str, UserRecord]) -> None:
     lines = ["# Jianfu users: edit with `jianfu user add|remove|list`. Passwords are argon2id hashes.", ""]
     for name, record in sorted(users.items()):
         # JSON strings are valid TOML basic strings (same quoting and escapes).
-        lines += [f"[users.{json.dumps(name, ensure_ascii=False)}]",
-                  f"role = {json.dumps(record.user.role)}",
-                  f"grids = {json.dumps(list(record.user.grids))}",
-                  f"password_hash = {json.dumps(record.password_hash)}", ""]
+        lines += [
+            f"[users.{json.dumps(name, ensure_ascii=False)}]",
+            f"role = {json.dumps(record.user.role)}",
+            f"grids = {json.dumps(list(record.user.grids))}",
+            f"password_hash = {json.dumps(record.password_hash)}",
+            "",
+        ]
     path = users_path()
     tmp = path.with_suffix(".toml.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

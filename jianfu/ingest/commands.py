@@ -1,5 +1,6 @@
 """`jianfu ingest | imports | undo | rejects`: plain one-line-per-item output, exit code 1 on refusal, and never a
 traceback for bad input (ImportRefused carries the sentence to print)."""
+
 from __future__ import annotations
 
 import getpass
@@ -34,10 +35,19 @@ def _outcome_line(o: ImportOutcome) -> str:
 
 @click.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--mapping", "mapping", type=click.Path(dir_okay=False), default=None,
-              help="Mapping file (TOML, see jianfu/ingest/MAPPING.md); default: recognise the export by its headers.")
-@click.option("--allow-empty", is_flag=True, default=False,
-              help="Record a file even when none of its rows load (its rejects); by default such a file is refused.")
+@click.option(
+    "--mapping",
+    "mapping",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Mapping file (TOML, see jianfu/ingest/MAPPING.md); default: recognise the export by its headers.",
+)
+@click.option(
+    "--allow-empty",
+    is_flag=True,
+    default=False,
+    help="Record a file even when none of its rows load (its rejects); by default such a file is refused.",
+)
 def ingest(files: tuple[str, ...], mapping: str | None, allow_empty: bool) -> None:
     """Import export files (CSV in UTF-8/GB18030, or XLSX) into the warehouse. 导入导出文件。"""
     _audited("import", ", ".join(Path(f).name for f in files), files=len(files))
@@ -58,9 +68,11 @@ def imports() -> None:
         return
     click.echo("id  outcome    target            read   loaded  updated  rejected  finished             file")
     for r in rows:
-        click.echo(f"{r['import_id']:<3} {r['outcome']:<10} {r['target']:<16} {r['rows_read']:>6} {r['rows_loaded']:>8} "
-                   f"{r['rows_updated']:>8} {r['rows_rejected']:>9}  {r['finished_at']:%Y-%m-%d %H:%M:%S}  "
-                   f"{r['file_name']}")
+        click.echo(
+            f"{r['import_id']:<3} {r['outcome']:<10} {r['target']:<16} {r['rows_read']:>6} {r['rows_loaded']:>8} "
+            f"{r['rows_updated']:>8} {r['rows_rejected']:>9}  {r['finished_at']:%Y-%m-%d %H:%M:%S}  "
+            f"{r['file_name']}"
+        )
 
 
 @click.command(name="undo")
@@ -89,8 +101,10 @@ def rejects(import_id: int | None, limit: int) -> None:
     for r in rows[:limit]:
         value = "" if r["value"] is None else f" [{r['value']}]"
         kept = " (value set aside, row loaded)" if r["quarantined"] else ""
-        click.echo(f"import {r['import_id']}  {r['file_name']}:{r['line']}  {r['column_name'] or '-'}: "
-                   f"{r['reason']}{value}{kept}")
+        click.echo(
+            f"import {r['import_id']}  {r['file_name']}:{r['line']}  {r['column_name'] or '-'}: "
+            f"{r['reason']}{value}{kept}"
+        )
     if len(rows) > limit:
         click.echo("… more rejects not shown (use --limit)")
     elif not rows:

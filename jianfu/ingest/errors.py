@@ -1,4 +1,5 @@
 """The one error a user can cause with a whole file: it is refused with a sentence naming the problem and the fix."""
+
 from __future__ import annotations
 
 

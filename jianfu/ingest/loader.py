@@ -8,13 +8,14 @@ Identity: the same bytes (sha256) already loaded → 'unchanged', nothing writte
 same source_system + table key replaces it; the replaced row is first copied to `<table>__superseded` with
 superseded_by = the new import, which is what lets `undo` put it back.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import errno
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Iterable
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -66,8 +67,13 @@ class _AlreadyLoaded(Exception):
         self.import_id = import_id
 
 
-def import_files(paths: Iterable[str | Path], mapping: str | Path | None = None, who: str = "cli",
-                 progress: Progress | None = None, allow_empty: bool = False) -> list[ImportOutcome]:
+def import_files(
+    paths: Iterable[str | Path],
+    mapping: str | Path | None = None,
+    who: str = "cli",
+    progress: Progress | None = None,
+    allow_empty: bool = False,
+) -> list[ImportOutcome]:
     """Import each file in its own transaction; a refused file is reported and the others still load.
 
     `mapping`: a mapping file for all of them; None picks a built-in profile per file from its headers.
@@ -81,9 +87,11 @@ def import_files(paths: Iterable[str | Path], mapping: str | Path | None = None,
         return [ImportOutcome(None, p.name, None, message=exc.message) for p in paths]
     outcomes = []
     for i, path in enumerate(paths):
+
         def report(stage: str, within: float, i=i, name=path.name) -> None:
             if progress is not None:
                 progress(f"{name}: {stage}", (i + within) / len(paths))
+
         try:
             outcomes.append(_import_one(path, chosen, who, report, allow_empty))
         except (ImportRefused, warehouse.WarehouseWriteFailed) as exc:
@@ -93,8 +101,7 @@ def import_files(paths: Iterable[str | Path], mapping: str | Path | None = None,
     return outcomes
 
 
-def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[[str, float], None],
-                allow_empty: bool):
+def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[[str, float], None], allow_empty: bool):
     started = _now()
     report("reading", 0.0)
     source = Source(path)
@@ -117,8 +124,17 @@ def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[
                 raise _AlreadyLoaded(again)
             import_id = _scalar(con, "select coalesce(max(import_id), 0) + 1 from import_log")
             updated = _write_rows(con, checked, mapping, import_id, source.name)
-            outcome = ImportOutcome(import_id, source.name, mapping.table, checked.rows_read, checked.rows_loaded,
-                                    updated, checked.rows_rejected, "loaded", _summary(checked, updated))
+            outcome = ImportOutcome(
+                import_id,
+                source.name,
+                mapping.table,
+                checked.rows_read,
+                checked.rows_loaded,
+                updated,
+                checked.rows_rejected,
+                "loaded",
+                _summary(checked, updated),
+            )
             _log(con, outcome, source.sha256, mapping.label, started, who)
             report("committing", 0.9)  # the last moment before the new version becomes current
     except _AlreadyLoaded as already:
@@ -126,9 +142,11 @@ def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[
     except (OSError, duckdb.Error) as exc:
         if not _disk_full(exc):
             raise
-        raise ImportRefused(f"{source.name} was not imported because the disk is full (no room for the new "
-                            "warehouse version); the warehouse is unchanged: free some space and import it "
-                            "again.") from None
+        raise ImportRefused(
+            f"{source.name} was not imported because the disk is full (no room for the new "
+            "warehouse version); the warehouse is unchanged: free some space and import it "
+            "again."
+        ) from None
     return outcome
 
 
@@ -144,16 +162,21 @@ def _disk_full(exc: BaseException | None) -> bool:
     return False
 
 
-def _write_rows(con: duckdb.DuckDBPyConnection, checked: Checked, mapping: Mapping, import_id: int,
-                file_name: str) -> int:
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, checked: Checked, mapping: Mapping, import_id: int, file_name: str
+) -> int:
     updated = 0
     for table_name, rows in checked.tables.items():
         replaced = _upsert(con, table_name, rows, mapping.source_system, import_id)
         if table_name == mapping.target.name:
             updated = replaced
     con.register("incoming_rejects", checked.rejects)
-    _scalar(con, "insert into rejects by name select ? as import_id, ? as file_name, line, column_name, value, "
-                 "reason, quarantined from incoming_rejects", [import_id, file_name])
+    _scalar(
+        con,
+        "insert into rejects by name select ? as import_id, ? as file_name, line, column_name, value, "
+        "reason, quarantined from incoming_rejects",
+        [import_id, file_name],
+    )
     con.unregister("incoming_rejects")
     return updated
 
@@ -163,28 +186,51 @@ def _upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pa.Table, source_s
     Table names come from schema.TABLES (never from input); values are bound parameters."""
     key = REPLACE_KEYS.get(table, TABLES[table].key)
     same_key = " and ".join(f't."{k}" = n."{k}"' for k in key)
-    replaced_rows = (f'from "{table}" as t where t.source_system = $ss '
-                     f'and exists (select 1 from incoming n where {same_key})')
+    replaced_rows = (
+        f'from "{table}" as t where t.source_system = $ss and exists (select 1 from incoming n where {same_key})'
+    )
     con.register("incoming", rows)
     try:
-        replaced = _scalar(con, f'insert into "{table}__superseded" by name select t.*, $id as superseded_by '
-                                f'{replaced_rows}', {"ss": source_system, "id": import_id})
+        replaced = _scalar(
+            con,
+            f'insert into "{table}__superseded" by name select t.*, $id as superseded_by {replaced_rows}',
+            {"ss": source_system, "id": import_id},
+        )
         if replaced:
             _scalar(con, f"delete {replaced_rows}", {"ss": source_system})
-        _scalar(con, f'insert into "{table}" by name select *, $ss as source_system, $id as source_file_id '
-                f'from incoming', {"ss": source_system, "id": import_id})
+        _scalar(
+            con,
+            f'insert into "{table}" by name select *, $ss as source_system, $id as source_file_id from incoming',
+            {"ss": source_system, "id": import_id},
+        )
     finally:
         con.unregister("incoming")
     return replaced
 
 
 def _log(con, outcome: ImportOutcome, sha256: str, mapping_label: str, started: dt.datetime, who: str) -> None:
-    _scalar(con, "insert into import_log (import_id, file_name, sha256, target, mapping, rows_read, rows_loaded, "
-                "rows_updated, rows_rejected, started_at, finished_at, who, outcome, message) "
-                "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [outcome.import_id, outcome.file_name, sha256, outcome.target, mapping_label, outcome.rows_read,
-                 outcome.rows_loaded, outcome.rows_updated, outcome.rows_rejected, started, _now(), who,
-                 outcome.outcome, outcome.message])
+    _scalar(
+        con,
+        "insert into import_log (import_id, file_name, sha256, target, mapping, rows_read, rows_loaded, "
+        "rows_updated, rows_rejected, started_at, finished_at, who, outcome, message) "
+        "values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            outcome.import_id,
+            outcome.file_name,
+            sha256,
+            outcome.target,
+            mapping_label,
+            outcome.rows_read,
+            outcome.rows_loaded,
+            outcome.rows_updated,
+            outcome.rows_rejected,
+            started,
+            _now(),
+            who,
+            outcome.outcome,
+            outcome.message,
+        ],
+    )
 
 
 def _scalar(con: duckdb.DuckDBPyConnection, sql: str, params=None):
@@ -211,21 +257,31 @@ def _nothing_loaded(file_name: str, checked: Checked, shown: int = 2) -> str:
     rows = checked.rejects.filter(pc.invert(checked.rejects.column("quarantined")))
     counts = rows.group_by(["column_name", "reason"]).aggregate([("line", "count"), ("line", "min")])
     counts = counts.sort_by([("line_count", "descending"), ("line_min", "ascending")]).to_pylist()
-    reasons = [f"{_short(c['column_name'] or 'whole line', 24)}: {c['line_count']:,} × {_short(c['reason'], 50)}, "
-               f"first at line {c['line_min']}" for c in counts[:shown]]
+    reasons = [
+        f"{_short(c['column_name'] or 'whole line', 24)}: {c['line_count']:,} × {_short(c['reason'], 50)}, "
+        f"first at line {c['line_min']}"
+        for c in counts[:shown]
+    ]
     more = f"; {len(counts) - shown} more kinds" if len(counts) > shown else ""
-    return (f"{file_name} was not imported: none of its {checked.rows_read:,} rows loaded ({'; '.join(reasons)}"
-            f"{more}); nothing was recorded. Fix the mapping or the export, or pass --allow-empty to keep the rejects.")
+    return (
+        f"{file_name} was not imported: none of its {checked.rows_read:,} rows loaded ({'; '.join(reasons)}"
+        f"{more}); nothing was recorded. Fix the mapping or the export, or pass --allow-empty to keep the rejects."
+    )
 
 
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _unchanged(file_name: str, import_id: int) -> ImportOutcome:
-    return ImportOutcome(import_id, file_name, None, outcome="unchanged",
-                         message=f"already loaded as import {import_id}; nothing changed")
+    return ImportOutcome(
+        import_id,
+        file_name,
+        None,
+        outcome="unchanged",
+        message=f"already loaded as import {import_id}; nothing changed",
+    )
 
 
 def _loaded_import(sha256: str, con: duckdb.DuckDBPyConnection | None = None) -> int | None:
@@ -253,21 +309,37 @@ def undo(import_id: int, who: str = "cli") -> UndoOutcome:
         file_name, outcome = found[0]
         if outcome != "loaded":
             raise ImportRefused(f"import {import_id} ({file_name}) is {outcome}; only a loaded import can be undone.")
-        later = sorted({r[0] for t in TABLES for r in con.execute(
-            f'select distinct superseded_by from "{t}__superseded" where source_file_id = ?', [import_id]).fetchall()})
+        later = sorted(
+            {
+                r[0]
+                for t in TABLES
+                for r in con.execute(
+                    f'select distinct superseded_by from "{t}__superseded" where source_file_id = ?', [import_id]
+                ).fetchall()
+            }
+        )
         if later:
-            raise ImportRefused(f"import {later[-1]} replaced rows that import {import_id} brought; "
-                                f"undo import {later[-1]} first.")
+            raise ImportRefused(
+                f"import {later[-1]} replaced rows that import {import_id} brought; undo import {later[-1]} first."
+            )
         removed = restored = 0
         for t in TABLES:
             removed += _scalar(con, f'delete from "{t}" where source_file_id = ?', [import_id])
-            restored += _scalar(con, f'insert into "{t}" by name select * exclude (superseded_by) '
-                                f'from "{t}__superseded" where superseded_by = ?', [import_id])
+            restored += _scalar(
+                con,
+                f'insert into "{t}" by name select * exclude (superseded_by) '
+                f'from "{t}__superseded" where superseded_by = ?',
+                [import_id],
+            )
             _scalar(con, f'delete from "{t}__superseded" where superseded_by = ?', [import_id])
         _scalar(con, "delete from rejects where import_id = ?", [import_id])
         message = f"undone by {who}: {removed:,} rows removed, {restored:,} earlier rows restored"
-        _scalar(con, "update import_log set outcome = 'undone', undone_at = ?, "
-                "message = coalesce(message || ' · ', '') || ? where import_id = ?", [_now(), message, import_id])
+        _scalar(
+            con,
+            "update import_log set outcome = 'undone', undone_at = ?, "
+            "message = coalesce(message || ' · ', '') || ? where import_id = ?",
+            [_now(), message, import_id],
+        )
     return UndoOutcome(import_id, file_name, removed, restored, message)
 
 
@@ -280,7 +352,9 @@ def list_rejects(con: duckdb.DuckDBPyConnection, import_id: int | None = None, l
     """Rejects (of one import, or all), in file order."""
     cursor = con.cursor().execute(
         "select * from rejects where $id is null or import_id = $id order by import_id, line, column_name "
-        "limit coalesce($limit, 9223372036854775807)", {"id": import_id, "limit": limit})
+        "limit coalesce($limit, 9223372036854775807)",
+        {"id": import_id, "limit": limit},
+    )
     return _dicts(cursor)
 
 

@@ -2,6 +2,7 @@
 
 A mistake in a mapping is the user's to fix, so every check names the file and the key, and says what is allowed.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,11 +32,28 @@ DEFAULT_OPTIONS = {
     "sheet": None,
     "header_row": 1,
 }
-OPTION_TYPES = {"table": str, "source_system": str, "match": list, "datetime_formats": list, "date_formats": list,
-                "null_values": list, "true_values": list, "false_values": list, "list_separator": str, "sheet": str,
-                "header_row": int}
-ITEM_KEYS = {"header": str, "label_zh": str, "label_en": str, "dimension": str, "scale_min": (int, float),
-             "scale_max": (int, float), "is_overall": bool}
+OPTION_TYPES = {
+    "table": str,
+    "source_system": str,
+    "match": list,
+    "datetime_formats": list,
+    "date_formats": list,
+    "null_values": list,
+    "true_values": list,
+    "false_values": list,
+    "list_separator": str,
+    "sheet": str,
+    "header_row": int,
+}
+ITEM_KEYS = {
+    "header": str,
+    "label_zh": str,
+    "label_en": str,
+    "dimension": str,
+    "scale_min": (int, float),
+    "scale_max": (int, float),
+    "is_overall": bool,
+}
 SECTIONS = ("options", "columns", "constants", "values", "items")
 SHOWN_HEADERS = 10  # how many of an unrecognised file's headers a refusal lists
 
@@ -43,6 +61,7 @@ SHOWN_HEADERS = 10  # how many of an unrecognised file's headers a refusal lists
 @dataclass(frozen=True)
 class Item:
     """One question of a wide survey export: its column and its scale."""
+
     item: str
     header: str
     scale_min: float
@@ -112,17 +131,22 @@ def load_mapping(path: str | Path) -> Mapping:
             raise ImportRefused(f"mapping {name}: [options] {key} must be a {OPTION_TYPES[key].__name__}.")
         if key == "match":
             if not all(_headers(v) for v in value):
-                raise ImportRefused(f"mapping {name}: [options] match must list headers (a string, or a list of "
-                                    "alternative headers).")
+                raise ImportRefused(
+                    f"mapping {name}: [options] match must list headers (a string, or a list of alternative headers)."
+                )
         elif isinstance(value, list) and not all(isinstance(v, str) for v in value):
             raise ImportRefused(f"mapping {name}: [options] {key} must be a list of strings.")
     table = options.get("table")
     if table != SURVEY and table not in TABLES:
-        raise ImportRefused(f"mapping {name}: [options] table = {table!r} is not a canonical table "
-                            f"(one of: {', '.join([*TABLES, SURVEY])}).")
+        raise ImportRefused(
+            f"mapping {name}: [options] table = {table!r} is not a canonical table "
+            f"(one of: {', '.join([*TABLES, SURVEY])})."
+        )
     if not options.get("source_system"):
-        raise ImportRefused(f"mapping {name}: [options] source_system is missing (it names the exporting system, "
-                            "e.g. \"hengtang_service_center\").")
+        raise ImportRefused(
+            f"mapping {name}: [options] source_system is missing (it names the exporting system, "
+            'e.g. "hengtang_service_center").'
+        )
     if options.get("header_row", 1) < 1:
         raise ImportRefused(f"mapping {name}: [options] header_row counts from 1.")
     merged = {**DEFAULT_OPTIONS, **options}
@@ -133,14 +157,21 @@ def load_mapping(path: str | Path) -> Mapping:
     for column, value in columns.items():
         alternatives[column] = _headers(value)
         if not alternatives[column]:
-            raise ImportRefused(f"mapping {name}: [columns] {column} must name a source header (a string), or list "
-                                "alternative headers (a list of strings, the first present wins).")
+            raise ImportRefused(
+                f"mapping {name}: [columns] {column} must name a source header (a string), or list "
+                "alternative headers (a list of strings, the first present wins)."
+            )
     mapping = Mapping(
-        path=path, table=table, source_system=options["source_system"],
+        path=path,
+        table=table,
+        source_system=options["source_system"],
         match=tuple(_headers(v) for v in options.get("match", ())),
         **{k: tuple(merged[k]) if isinstance(merged[k], list) else merged[k] for k in DEFAULT_OPTIONS},
-        columns={c: alts[0] for c, alts in alternatives.items()}, alternatives=alternatives,
-        constants=doc.get("constants", {}), values=doc.get("values", {}), items=items,
+        columns={c: alts[0] for c, alts in alternatives.items()},
+        alternatives=alternatives,
+        constants=doc.get("constants", {}),
+        values=doc.get("values", {}),
+        items=items,
     )
     _check_columns(mapping, name)
     return mapping
@@ -174,21 +205,24 @@ def _check_columns(mapping: Mapping, name: str) -> None:
         _only(entries, target.column_names, name, f"[{section}] column")
         for column, value in entries.items():
             if section == "values":
-                if not isinstance(value, dict) or not all(isinstance(v, (str, int, float, bool))
-                                                          for v in value.values()):
+                if not isinstance(value, dict) or not all(
+                    isinstance(v, (str, int, float, bool)) for v in value.values()
+                ):
                     raise ImportRefused(f"mapping {name}: [values.{column}] maps source values to codes (strings).")
     for column in mapping.values:
         if column not in mapping.columns and column not in mapping.constants:
             raise ImportRefused(f"mapping {name}: [values.{column}] has no source: add {column} to [columns].")
     missing = [c for c in target.required if c not in mapping.columns and c not in mapping.constants]
     if missing:
-        raise ImportRefused(f"mapping {name}: required column(s) {', '.join(missing)} of {target.name} are not "
-                            "mapped; add them to [columns] or [constants].")
+        raise ImportRefused(
+            f"mapping {name}: required column(s) {', '.join(missing)} of {target.name} are not "
+            "mapped; add them to [columns] or [constants]."
+        )
 
 
 def _items(items: dict, table: str, name: str) -> dict[str, Item]:
     if items and table != SURVEY:
-        raise ImportRefused(f"mapping {name}: [items] belong to table = \"survey\" mappings only.")
+        raise ImportRefused(f'mapping {name}: [items] belong to table = "survey" mappings only.')
     if table == SURVEY and not items:
         raise ImportRefused(f"mapping {name}: a survey mapping needs at least one [items.<code>] question.")
     result = {}
@@ -204,9 +238,16 @@ def _items(items: dict, table: str, name: str) -> dict[str, Item]:
         scale_min = float(spec.get("scale_min", 1))
         if scale_min >= spec["scale_max"]:
             raise ImportRefused(f"mapping {name}: [items.{code}] scale_min must be below scale_max.")
-        result[code] = Item(item=code, header=spec["header"], scale_min=scale_min, scale_max=float(spec["scale_max"]),
-                            label_zh=spec.get("label_zh"), label_en=spec.get("label_en"),
-                            dimension=spec.get("dimension"), is_overall=spec.get("is_overall", False))
+        result[code] = Item(
+            item=code,
+            header=spec["header"],
+            scale_min=scale_min,
+            scale_max=float(spec["scale_max"]),
+            label_zh=spec.get("label_zh"),
+            label_en=spec.get("label_en"),
+            dimension=spec.get("dimension"),
+            is_overall=spec.get("is_overall", False),
+        )
     return result
 
 
@@ -236,10 +277,14 @@ def detect(source: Source) -> tuple[Mapping, RawTable]:
                 best = (rank, profile, raw)
     if best is None:
         seen = seen or source.table().headers
-        shown = [h if len(h) <= 40 else h[:39] + "…"  # a header row may really be data: scrubbed
-                 for h in scrub_text(pa.array(seen[:SHOWN_HEADERS], pa.string())).to_pylist()]
+        shown = [
+            h if len(h) <= 40 else h[:39] + "…"  # a header row may really be data: scrubbed
+            for h in scrub_text(pa.array(seen[:SHOWN_HEADERS], pa.string())).to_pylist()
+        ]
         more = f" and {len(seen) - SHOWN_HEADERS} more" if len(seen) > SHOWN_HEADERS else ""
-        raise ImportRefused(f"no mapping recognises the headers of {source.name} ({', '.join(shown)}{more}); "
-                            "write a mapping file for this export (format: jianfu/ingest/MAPPING.md) "
-                            "and import it with --mapping FILE.")
+        raise ImportRefused(
+            f"no mapping recognises the headers of {source.name} ({', '.join(shown)}{more}); "
+            "write a mapping file for this export (format: jianfu/ingest/MAPPING.md) "
+            "and import it with --mapping FILE."
+        )
     return best[1], best[2]

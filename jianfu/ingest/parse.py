@@ -3,6 +3,7 @@
 Each parser takes the non-null text of a column and returns the typed array and a mask of values that did not
 parse, so that validation can reject exactly those cells.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,17 +15,30 @@ import pyarrow.compute as pc
 
 from jianfu.schema import BOOL, DATE, FLOAT, INT, TEXT, TEXT_LIST, TS
 
-ARROW_TYPES = {TEXT: pa.string(), TS: pa.timestamp("us"), DATE: pa.date32(), INT: pa.int64(),
-               FLOAT: pa.float64(), BOOL: pa.bool_(), TEXT_LIST: pa.list_(pa.string())}
+ARROW_TYPES = {
+    TEXT: pa.string(),
+    TS: pa.timestamp("us"),
+    DATE: pa.date32(),
+    INT: pa.int64(),
+    FLOAT: pa.float64(),
+    BOOL: pa.bool_(),
+    TEXT_LIST: pa.list_(pa.string()),
+}
 # Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug is absorbed by that origin).
 EXCEL_EPOCH = np.datetime64("1899-12-30T00:00:00", "s")  # Excel serial day 0 (its 1900 leap-year bug included)
 EXCEL_SERIALS = (1.0, 2958465.0)  # 1900-01-01 … 9999-12-31
-_EXACT_INT = 2 ** 53
+_EXACT_INT = 2**53
 _NUMBER = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 # Fixed-width digit fields that Arrow's strptime reads exactly as pandas does; a format made only of these and
 # literal text takes the fast path (other directives, such as %y or %b, go to pandas alone).
-_FIXED_FIELDS = {"%Y": "[1-9][0-9]{3}", "%m": "(?:0[1-9]|1[0-2])", "%d": "(?:0[1-9]|[12][0-9]|3[01])",
-                 "%H": "(?:[01][0-9]|2[0-3])", "%M": "[0-5][0-9]", "%S": "[0-5][0-9]"}
+_FIXED_FIELDS = {
+    "%Y": "[1-9][0-9]{3}",
+    "%m": "(?:0[1-9]|1[0-2])",
+    "%d": "(?:0[1-9]|[12][0-9]|3[01])",
+    "%H": "(?:[01][0-9]|2[0-3])",
+    "%M": "[0-5][0-9]",
+    "%S": "[0-5][0-9]",
+}
 _DIRECTIVE = re.compile(r"%.")
 
 
@@ -75,8 +89,9 @@ def _fixed_width(fmt: str) -> tuple[str, int | None] | None:
     return f"^{pattern}$", day
 
 
-def _parse_fixed_width(text: pa.Array, fmt: str, pattern: str, day: int | None, result: np.ndarray,
-                       todo: np.ndarray) -> None:
+def _parse_fixed_width(
+    text: pa.Array, fmt: str, pattern: str, day: int | None, result: np.ndarray, todo: np.ndarray
+) -> None:
     """Parse the cells still to do that match `pattern` with Arrow; Arrow rolls an impossible day (2 月 30 日) over
     into the next month where pandas refuses it, so those are left to pandas."""
     rows = np.flatnonzero(todo)
@@ -106,8 +121,9 @@ def parse_numbers(text: pa.Array, whole: bool) -> tuple[pa.Array, np.ndarray]:
     numbers = pc.cast(pc.if_else(looks_numeric, trimmed, None), pa.float64())
     ok = looks_numeric
     if whole:
-        ok = pc.and_(ok, pc.fill_null(pc.and_(pc.equal(pc.floor(numbers), numbers),
-                                              pc.less(pc.abs(numbers), _EXACT_INT)), False))
+        ok = pc.and_(
+            ok, pc.fill_null(pc.and_(pc.equal(pc.floor(numbers), numbers), pc.less(pc.abs(numbers), _EXACT_INT)), False)
+        )
     bad = pc.and_(pc.is_valid(text), pc.invert(ok)).to_numpy(zero_copy_only=False)
     kept = pc.if_else(ok, numbers, None)
     return (pc.cast(kept, pa.int64()) if whole else kept), bad
@@ -149,8 +165,11 @@ def parse(text: pa.Array, column_type: str, mapping) -> tuple[pa.Array, np.ndarr
         return arr, bad, "not a number"
     if column_type == BOOL:
         arr, bad = parse_bools(text, mapping.true_values, mapping.false_values)
-        return arr, bad, f"not a yes/no value ({'/'.join(mapping.true_values[:2])} or " \
-                         f"{'/'.join(mapping.false_values[:2])})"
+        return (
+            arr,
+            bad,
+            f"not a yes/no value ({'/'.join(mapping.true_values[:2])} or {'/'.join(mapping.false_values[:2])})",
+        )
     if column_type == TEXT_LIST:
         arr, bad = parse_lists(text, mapping.list_separator)
         return arr, bad, ""

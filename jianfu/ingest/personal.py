@@ -7,6 +7,7 @@
 - `mask`: a display name keeps its first character (张三 → 张*).
 The key is generated on first use into `<data_dir>/secrets/pii.key` (data_dir is git-ignored), mode 0600.
 """
+
 from __future__ import annotations
 
 import hashlib

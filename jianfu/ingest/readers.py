@@ -7,6 +7,7 @@ decodes it strictly. DuckDB here reads neither GBK nor xlsx (STACK.md), so decod
 Every cell stays text at this stage; types are parsed later, per canonical column, where a bad value can become a
 reject instead of refusing the whole file.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -31,8 +32,9 @@ UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 DELIMITERS = (",", "\t", ";", "|")
 # U+4E00–U+9FFF twice in UTF-8, found as "LCCLCC" in the bytes translated to classes: a lead byte E4–E9 is "L",
 # a continuation byte 80–BF is "C" (a plain find over the translation is several times faster than a regex).
-_UTF8_CLASSES = bytes(ord("L") if 0xE4 <= b <= 0xE9 else ord("C") if 0x80 <= b <= 0xBF else ord(".")
-                      for b in range(256))
+_UTF8_CLASSES = bytes(
+    ord("L") if 0xE4 <= b <= 0xE9 else ord("C") if 0x80 <= b <= 0xBF else ord(".") for b in range(256)
+)
 _UTF8_CHINESE_PAIR = b"LCCLCC"
 _CHUNK = 16 << 20
 _UTF8_CHECK_CHUNK = 1 << 20  # decoded and dropped piece by piece: never a full text copy
@@ -42,6 +44,7 @@ _UTF8_CHECK_CHUNK = 1 << 20  # decoded and dropped piece by piece: never a full 
 class RawTable:
     """One sheet or CSV: `data` has one text column per header, one row per record; `lines[i]` is where row i
     starts in the file (1-based). `malformed` holds records that could not be split into the header's columns."""
+
     file_name: str
     kind: str  # "csv" or "xlsx"
     encoding: str | None
@@ -80,7 +83,7 @@ class Source:
 
     @property
     def kind(self) -> str:
-        """"csv" or "xlsx" (which covers legacy .xls too), from the bytes."""
+        """ "csv" or "xlsx" (which covers legacy .xls too), from the bytes."""
         return self._sniff()[0]
 
     @property
@@ -119,12 +122,14 @@ class Source:
             try:
                 self._utf8 = self.data.decode("utf-16").encode("utf-8")
             except UnicodeDecodeError:
-                raise ImportRefused(f"{self.name} starts with a UTF-16 mark but is not UTF-16 text; "
-                                    "save it as UTF-8 CSV or XLSX.") from None
+                raise ImportRefused(
+                    f"{self.name} starts with a UTF-16 mark but is not UTF-16 text; save it as UTF-8 CSV or XLSX."
+                ) from None
             return "csv", "utf-16", None
         if b"\x00" in self.data:
-            raise ImportRefused(f"{self.name} is a binary file, not a CSV or Excel export; "
-                                "export the data as CSV or XLSX.")
+            raise ImportRefused(
+                f"{self.name} is a binary file, not a CSV or Excel export; export the data as CSV or XLSX."
+            )
         encoding, self._utf8 = detect_encoding(self.data, self.name)
         return "csv", encoding, None
 
@@ -135,20 +140,26 @@ def detect_encoding(data: bytes, name: str) -> tuple[str, bytes]:
     if data.startswith(codecs.BOM_UTF8):
         if _utf8_error(data) is None:
             return "utf-8-sig", data
-        raise ImportRefused(f"{name} starts with a UTF-8 mark but holds bytes that are not UTF-8; "
-                            "save it again as UTF-8 or GB18030 CSV.")
+        raise ImportRefused(
+            f"{name} starts with a UTF-8 mark but holds bytes that are not UTF-8; "
+            "save it again as UTF-8 or GB18030 CSV."
+        )
     utf8_error = _utf8_error(data)
     if utf8_error is None:
         return "utf-8", data
     utf8_line = _utf8_chinese_line(data)
     if utf8_line is not None:  # as GB18030 it would decode, but the UTF-8 part would load as mojibake
-        raise ImportRefused(f"{name} mixes UTF-8 text (line {utf8_line}) with other bytes (GBK/GB18030?, near "
-                            f"byte {utf8_error:,}); save the whole file in one encoding, UTF-8, and import it again.")
+        raise ImportRefused(
+            f"{name} mixes UTF-8 text (line {utf8_line}) with other bytes (GBK/GB18030?, near "
+            f"byte {utf8_error:,}); save the whole file in one encoding, UTF-8, and import it again."
+        )
     try:
         return "gb18030", data.decode("gb18030").encode("utf-8")
     except UnicodeDecodeError:
-        raise ImportRefused(f"{name} is neither UTF-8 nor GB18030/GBK text (undecodable bytes near byte "
-                            f"{utf8_error:,}); save it as UTF-8 CSV or XLSX and import it again.") from None
+        raise ImportRefused(
+            f"{name} is neither UTF-8 nor GB18030/GBK text (undecodable bytes near byte "
+            f"{utf8_error:,}); save it as UTF-8 CSV or XLSX and import it again."
+        ) from None
 
 
 def _utf8_chinese_line(data: bytes) -> int | None:
@@ -175,7 +186,7 @@ def _utf8_error(data: bytes) -> int | None:
     while start < len(data):
         final = start + _UTF8_CHECK_CHUNK >= len(data)
         try:  # a character cut at the chunk's end is not consumed: the next chunk starts with it
-            start += codecs.utf_8_decode(view[start:start + _UTF8_CHECK_CHUNK], "strict", final)[1]
+            start += codecs.utf_8_decode(view[start : start + _UTF8_CHECK_CHUNK], "strict", final)[1]
         except UnicodeDecodeError as exc:
             return start + exc.start
     return None
@@ -183,9 +194,10 @@ def _utf8_error(data: bytes) -> int | None:
 
 # --- CSV -----------------------------------------------------------------------------------------------------
 
+
 def _read_csv(data: bytes, encoding: str, header_row: int, name: str) -> RawTable:
     """`data` is the file as UTF-8 (a BOM, if any, still in front); `encoding` is what the file was written in."""
-    head = data[:1 << 16].decode("utf-8-sig", errors="ignore").splitlines()
+    head = data[: 1 << 16].decode("utf-8-sig", errors="ignore").splitlines()
     if len(head) < header_row:
         raise ImportRefused(f"{name} has no header in line {header_row}; set header_row in the mapping.")
     delimiter = _sniff_delimiter(head[header_row - 1])
@@ -210,8 +222,11 @@ def _read_csv_fast(data: bytes, header_row: int, delimiter: str, width: int) -> 
             pa.BufferReader(data),
             read_options=pacsv.ReadOptions(skip_rows=header_row - 1, autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(column_types={f"f{i}": pa.string() for i in range(width)},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         return None
@@ -258,17 +273,20 @@ def _read_csv_exact(data: bytes, header_row: int, delimiter: str, name: str) -> 
             else:
                 malformed.append((start, f"has {len(record)} fields where the header has {len(headers)}"))
     except csv.Error as exc:
-        raise ImportRefused(f"{name} is not a readable CSV file near line {offset + reader.line_num} ({exc}); "
-                            "export it again.") from None
+        raise ImportRefused(
+            f"{name} is not a readable CSV file near line {offset + reader.line_num} ({exc}); export it again."
+        ) from None
     if data.count(b'"') % 2:
-        raise ImportRefused(f"{name} ends inside a quoted field (an unbalanced \" character): the file looks "
-                            "truncated; export it again.")
+        raise ImportRefused(
+            f'{name} ends inside a quoted field (an unbalanced " character): the file looks truncated; export it again.'
+        )
     columns = list(zip(*records)) if records else [()] * len(headers)
     body = pa.table([pa.array(col, pa.string()) for col in columns], names=headers)
     return RawTable(name, "csv", None, body, np.asarray(lines, dtype=np.int64), malformed)
 
 
 # --- XLSX ----------------------------------------------------------------------------------------------------
+
 
 def _open_workbook(data: bytes, name: str):
     if data.startswith(XLSX_SIGNATURE):
@@ -278,14 +296,17 @@ def _open_workbook(data: bytes, name: str):
     except Exception:  # fastexcel raises its own error types for damaged workbooks
         if _openpyxl_workbook(data) is not None:
             return _OpenpyxlWorkbook(data)
-        raise ImportRefused(f"{name} looks like an Excel workbook but cannot be opened (damaged or truncated); "
-                            "export it again.") from None
+        raise ImportRefused(
+            f"{name} looks like an Excel workbook but cannot be opened (damaged or truncated); export it again."
+        ) from None
 
 
 def _read_workbook(workbook, name: str, sheet_name: str, header_row: int) -> RawTable:
     if sheet_name not in workbook.sheet_names:
-        raise ImportRefused(f"{name} has no sheet named {sheet_name!r} (it has {', '.join(workbook.sheet_names)}); "
-                            "fix `sheet` in the mapping.")
+        raise ImportRefused(
+            f"{name} has no sheet named {sheet_name!r} (it has {', '.join(workbook.sheet_names)}); "
+            "fix `sheet` in the mapping."
+        )
     if isinstance(workbook, _OpenpyxlWorkbook):
         table = workbook.load(sheet_name, header_row)
     else:
@@ -295,12 +316,15 @@ def _read_workbook(workbook, name: str, sheet_name: str, header_row: int) -> Raw
             sheet_data = workbook.load_sheet(sheet_name, header_row=None, skip_rows=header_row - 1, dtypes="string")
             table = pa.Table.from_batches([sheet_data.to_arrow()])
         except Exception:  # fastexcel's own error types
-            raise ImportRefused(f"sheet {sheet_name!r} in {name} cannot be read (damaged workbook); "
-                                "export it again.") from None
+            raise ImportRefused(
+                f"sheet {sheet_name!r} in {name} cannot be read (damaged workbook); export it again."
+            ) from None
     header_cells = table.slice(0, 1).to_pylist()[0].values() if table.num_rows else []
     if not any(cell and cell.strip() for cell in header_cells):
-        raise ImportRefused(f"row {header_row} of sheet {sheet_name!r} in {name} holds no headers; "
-                            "set header_row in the mapping to the row that does.")
+        raise ImportRefused(
+            f"row {header_row} of sheet {sheet_name!r} in {name} holds no headers; "
+            "set header_row in the mapping to the row that does."
+        )
     body = table.slice(1).rename_columns([cell or "" for cell in header_cells])
     lines = np.arange(header_row + 1, header_row + 1 + body.num_rows, dtype=np.int64)
     return RawTable(name, "xlsx", None, body, lines)
@@ -308,7 +332,6 @@ def _read_workbook(workbook, name: str, sheet_name: str, header_row: int) -> Raw
 
 def _openpyxl_workbook(data: bytes):
     import openpyxl  # only for the rare workbook fastexcel cannot open; slow to import
-
 
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -325,8 +348,10 @@ class _OpenpyxlWorkbook:
 
     def load(self, sheet_name: str, header_row: int) -> pa.Table:
         """Row 0 is the header row, as fastexcel returns it without header_row."""
-        rows = [[_cell_text(v) for v in row]
-                for row in self._book[sheet_name].iter_rows(min_row=header_row, values_only=True)]
+        rows = [
+            [_cell_text(v) for v in row]
+            for row in self._book[sheet_name].iter_rows(min_row=header_row, values_only=True)
+        ]
         width = max((len(r) for r in rows), default=0)
         columns = list(zip(*(r + [None] * (width - len(r)) for r in rows))) if rows else []
         return pa.table([pa.array(c, pa.string()) for c in columns], names=[f"c{i}" for i in range(len(columns))])
@@ -347,6 +372,7 @@ def _cell_text(value) -> str | None:
 
 
 # --- both ----------------------------------------------------------------------------------------------------
+
 
 def _clean_headers(raw: RawTable) -> RawTable:
     """Trim headers; name blank ones by position; suffix repeated ones (and remember them: a mapping that names

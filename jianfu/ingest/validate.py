@@ -7,6 +7,7 @@ set aside: stored as NULL and listed in `rejects` as quarantined, while the row 
 that value is not needed. A junk survey answer is set aside the same way and its response loads.
 Values of personal columns are protected before anything is kept, rejects included (personal.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,14 +37,22 @@ ORDER_RULES = {
     "work_items": (("valid_from", "valid_to", "valid_to before valid_from"),),
     "workers": (("joined_on", "left_on", "left before joining"),),
 }
-REJECT_SCHEMA = pa.schema([("line", pa.int64()), ("column_name", pa.string()), ("value", pa.string()),
-                           ("reason", pa.string()), ("quarantined", pa.bool_())])
+REJECT_SCHEMA = pa.schema(
+    [
+        ("line", pa.int64()),
+        ("column_name", pa.string()),
+        ("value", pa.string()),
+        ("reason", pa.string()),
+        ("quarantined", pa.bool_()),
+    ]
+)
 
 
 @dataclass
 class Checked:
     """What an export becomes: rows per canonical table, and the rejects (line, column_name, value, reason,
     quarantined: only that value was set aside and its row loaded)."""
+
     tables: dict[str, pa.Table]
     rejects: pa.Table
     rows_read: int
@@ -109,17 +118,20 @@ def _check_file(raw: RawTable, mapping: Mapping) -> None:
             raise ImportRefused(f"{name} has two columns named {header!r}; rename one so the mapping is clear.")
         if header is None and column in mapping.target.required:
             listed = " or ".join(repr(h) for h in alternatives)
-            raise ImportRefused(f"{name} has no column {listed}, which mapping {mapping.label} needs for the "
-                                f"required {column}; add it to the export or fix [columns] in the mapping.")
+            raise ImportRefused(
+                f"{name} has no column {listed}, which mapping {mapping.label} needs for the "
+                f"required {column}; add it to the export or fix [columns] in the mapping."
+            )
     if mapping.table == SURVEY and not any(i.header in present for i in mapping.items.values()):
-        raise ImportRefused(f"{name} has none of the question columns listed in [items] of mapping "
-                            f"{mapping.label}; check that this is the right survey export.")
+        raise ImportRefused(
+            f"{name} has none of the question columns listed in [items] of mapping "
+            f"{mapping.label}; check that this is the right survey export."
+        )
 
 
 def _check_constants(mapping: Mapping, today: dt.date) -> None:
     for name, value in mapping.constants.items():
-        _, found = _check_column(pa.array([_token(value)], pa.string()), mapping.target.column(name), mapping,
-                                 today)
+        _, found = _check_column(pa.array([_token(value)], pa.string()), mapping.target.column(name), mapping, today)
         reasons = [reason for bad, reason in found if bad.any()]
         if reasons:
             raise ImportRefused(f"mapping {mapping.label}: [constants] {name} is not valid ({reasons[0]}).")
@@ -144,8 +156,9 @@ def identifies(column: Column, table: Table) -> bool:
     return column.required or column.name in table.key or column.name == table.date_column
 
 
-def _check_column(text: pa.Array, column: Column, mapping: Mapping,
-                  today: dt.date) -> tuple[pa.Array, list[tuple[np.ndarray, str]]]:
+def _check_column(
+    text: pa.Array, column: Column, mapping: Mapping, today: dt.date
+) -> tuple[pa.Array, list[tuple[np.ndarray, str]]]:
     """The column typed, and its problems as (mask of bad cells, reason); thread-safe (touches nothing shared)."""
     found = []
 
@@ -212,11 +225,10 @@ def _range_problems(typed: pa.Array, column: Column, today: dt.date):
         stamps = typed if column.type == TS else pc.cast(typed, pa.timestamp("us"))
         latest = dt.datetime.combine(today + dt.timedelta(days=367), dt.time())  # after today + 1 year
         yield pc.less(stamps, pa.scalar(EARLIEST, pa.timestamp("us"))), "before 1990"
-        yield (pc.greater_equal(stamps, pa.scalar(latest, pa.timestamp("us"))),
-               "more than a year in the future")
+        yield (pc.greater_equal(stamps, pa.scalar(latest, pa.timestamp("us"))), "more than a year in the future")
 
 
-def _check_order(target: Table, columns: dict, sources: dict, problems: "_Problems") -> None:
+def _check_order(target: Table, columns: dict, sources: dict, problems: _Problems) -> None:
     for earlier, later, reason in ORDER_RULES.get(target.name, ()):
         text, label = sources[later]
         if text is not None and sources[earlier][0] is not None:
@@ -225,8 +237,7 @@ def _check_order(target: Table, columns: dict, sources: dict, problems: "_Proble
             problems.add(pc.less(columns[later], columns[earlier]), label, text, reason, set_aside=aside)
 
 
-def _check_duplicates(target: Table, columns: dict, sources: dict, lines: np.ndarray,
-                      problems: "_Problems") -> None:
+def _check_duplicates(target: Table, columns: dict, sources: dict, lines: np.ndarray, problems: _Problems) -> None:
     """A key seen twice in one file: the first row loads, later ones are rejects pointing at the first."""
     rows = pa.table({**{k: columns[k] for k in target.key}, "row": pa.array(np.arange(len(lines)))})
     rows = rows.filter(pa.array(~problems.bad_rows))
@@ -250,17 +261,21 @@ def _canonical_rows(target: Table, columns: dict, keep: np.ndarray) -> pa.Table:
     if not keep.all():
         keep_array = pa.array(keep)
         columns = {name: values.filter(keep_array) for name, values in columns.items()}
-    arrays = [protect(columns[c.name], c.personal) if columns[c.name].null_count < len(columns[c.name])
-              else columns[c.name] for c in target.columns]
+    arrays = [
+        protect(columns[c.name], c.personal) if columns[c.name].null_count < len(columns[c.name]) else columns[c.name]
+        for c in target.columns
+    ]
     rows = pa.table(arrays, schema=pa.schema([(c.name, ARROW_TYPES[c.type]) for c in target.columns]))
     if target.name == "survey_responses":  # DATA_MODEL: weight defaults to 1
-        rows = rows.set_column(rows.schema.get_field_index("weight"), "weight",
-                               pc.fill_null(rows.column("weight"), 1.0))
+        rows = rows.set_column(
+            rows.schema.get_field_index("weight"), "weight", pc.fill_null(rows.column("weight"), 1.0)
+        )
     return rows
 
 
-def _answers(raw: RawTable, mapping: Mapping, response_ids: pa.Array, keep: np.ndarray,
-             problems: "_Problems") -> pa.Table:
+def _answers(
+    raw: RawTable, mapping: Mapping, response_ids: pa.Array, keep: np.ndarray, problems: _Problems
+) -> pa.Table:
     """Wide → long: one answer per non-empty, valid cell of a loaded response. A junk cell is rejected alone."""
     parts = []
     for item in mapping.items.values():
@@ -277,8 +292,15 @@ def _answers(raw: RawTable, mapping: Mapping, response_ids: pa.Array, keep: np.n
         problems.add(outside, item.header, text, f"outside {scale}", rejects_row=False)
         ok = pa.array(pc.is_valid(scores).to_numpy(zero_copy_only=False) & ~outside & keep)
         count = pc.sum(ok).as_py() or 0
-        parts.append(pa.table({"response_id": response_ids.filter(ok), "item": pa.array([item.item] * count),
-                               "score": scores.filter(ok)}))
+        parts.append(
+            pa.table(
+                {
+                    "response_id": response_ids.filter(ok),
+                    "item": pa.array([item.item] * count),
+                    "score": scores.filter(ok),
+                }
+            )
+        )
     schema = pa.schema([(c.name, ARROW_TYPES[c.type]) for c in TABLES["survey_answers"].columns])
     return pa.concat_tables([p.cast(schema) for p in parts]) if parts else schema.empty_table()
 
@@ -286,8 +308,9 @@ def _answers(raw: RawTable, mapping: Mapping, response_ids: pa.Array, keep: np.n
 def _items(raw: RawTable, mapping: Mapping) -> pa.Table:
     table = TABLES["survey_items"]
     present = [i for i in mapping.items.values() if i.header in raw.headers]
-    return pa.table({c.name: pa.array([getattr(i, c.name) for i in present], ARROW_TYPES[c.type])
-                     for c in table.columns})
+    return pa.table(
+        {c.name: pa.array([getattr(i, c.name) for i in present], ARROW_TYPES[c.type]) for c in table.columns}
+    )
 
 
 class _Problems:
@@ -303,8 +326,16 @@ class _Problems:
     def found(self) -> bool:
         return bool(self._parts)
 
-    def add(self, mask, label: str, source: pa.Array, reason, personal: str | None = None,
-            set_aside: str | None = None, rejects_row: bool = True) -> None:
+    def add(
+        self,
+        mask,
+        label: str,
+        source: pa.Array,
+        reason,
+        personal: str | None = None,
+        set_aside: str | None = None,
+        rejects_row: bool = True,
+    ) -> None:
         """`set_aside`: the canonical column whose value is dropped instead of the row; `rejects_row=False`: the
         cell is dropped by its caller (a survey answer)."""
         if isinstance(mask, (pa.Array, pa.ChunkedArray)):
@@ -322,18 +353,34 @@ class _Problems:
 
     def table(self, raw: RawTable | None) -> pa.Table:
         lines = raw.lines if raw is not None else np.zeros(len(self.bad_rows), np.int64)
-        tables = [pa.table({"line": pa.array(lines[rows], pa.int64()), "column_name": [label] * len(rows),
-                            "value": values,
-                            "reason": reason if isinstance(reason, pa.Array) else [reason] * len(rows),
-                            # quarantined: the row loaded without this value (a row rejected anyway is not)
-                            "quarantined": pa.array(~self.bad_rows[rows] if not rejects_row
-                                                    else np.zeros(len(rows), bool))},
-                           schema=REJECT_SCHEMA) for rows, label, values, reason, rejects_row in self._parts]
+        tables = [
+            pa.table(
+                {
+                    "line": pa.array(lines[rows], pa.int64()),
+                    "column_name": [label] * len(rows),
+                    "value": values,
+                    "reason": reason if isinstance(reason, pa.Array) else [reason] * len(rows),
+                    # quarantined: the row loaded without this value (a row rejected anyway is not)
+                    "quarantined": pa.array(~self.bad_rows[rows] if not rejects_row else np.zeros(len(rows), bool)),
+                },
+                schema=REJECT_SCHEMA,
+            )
+            for rows, label, values, reason, rejects_row in self._parts
+        ]
         if raw is not None and raw.malformed:
             line, reason = zip(*raw.malformed)
-            tables.append(pa.table({"line": list(line), "column_name": [None] * len(line),
-                                    "value": [None] * len(line), "reason": list(reason),
-                                    "quarantined": [False] * len(line)}, schema=REJECT_SCHEMA))
+            tables.append(
+                pa.table(
+                    {
+                        "line": list(line),
+                        "column_name": [None] * len(line),
+                        "value": [None] * len(line),
+                        "reason": list(reason),
+                        "quarantined": [False] * len(line),
+                    },
+                    schema=REJECT_SCHEMA,
+                )
+            )
         if not tables:
             return REJECT_SCHEMA.empty_table()
         return pa.concat_tables(tables).sort_by([("line", "ascending"), ("column_name", "ascending")])

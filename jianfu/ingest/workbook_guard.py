@@ -9,6 +9,7 @@ An .xlsx is a zip of XML parts. Two attacks ride on that:
   expand to gigabytes or pull in `/etc/passwd`. Excel, WPS and LibreOffice never write a DOCTYPE into a workbook
   part, so any part that declares one is refused without being parsed.
 """
+
 from __future__ import annotations
 
 import io
@@ -37,9 +38,11 @@ def refuse_hostile_workbook(data: bytes, name: str) -> None:
             _check_declared_size(part, name)
             prologue = _inflate_bounded(data, part, name).upper()
             if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
-                raise ImportRefused(f"{name} declares XML entities (a DOCTYPE) in {part.filename}, which spreadsheet "
-                                    "programs never write: it could expand to gigabytes or read server files, so it "
-                                    "is refused; export it again from the original system.")
+                raise ImportRefused(
+                    f"{name} declares XML entities (a DOCTYPE) in {part.filename}, which spreadsheet "
+                    "programs never write: it could expand to gigabytes or read server files, so it "
+                    "is refused; export it again from the original system."
+                )
 
 
 def _limit(part: zipfile.ZipInfo) -> int:
@@ -49,8 +52,10 @@ def _limit(part: zipfile.ZipInfo) -> int:
 def _refuse_bomb(part: zipfile.ZipInfo, name: str, size: int, counted: bool = False) -> None:
     """`counted`: the size was measured while inflating (the part is larger still); else the zip directory said it."""
     unpacks = "unpacks to more than" if counted else "would unpack to"
-    raise ImportRefused(f"{name} holds a part that {unpacks} {size / 2**20:,.0f} MB from "
-                        f"{part.compress_size / 2**20:,.1f} MB, far beyond any real workbook; it is refused.")
+    raise ImportRefused(
+        f"{name} holds a part that {unpacks} {size / 2**20:,.0f} MB from "
+        f"{part.compress_size / 2**20:,.1f} MB, far beyond any real workbook; it is refused."
+    )
 
 
 def _check_declared_size(part: zipfile.ZipInfo, name: str) -> None:
@@ -62,12 +67,12 @@ def _inflate_bounded(data: bytes, part: zipfile.ZipInfo, name: str) -> bytes:
     """The first bytes of a part, after inflating all of it (and throwing it away) to count its real size: read
     from the raw compressed bytes, so a lying size in the zip directory changes nothing; stops at the bound."""
     start = part.header_offset
-    header = data[start:start + _LOCAL_HEADER.size]
+    header = data[start : start + _LOCAL_HEADER.size]
     if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":
         return b""  # not where the directory says: the parser will call it damaged
     name_length, extra_length = _LOCAL_HEADER.unpack(header)[-2:]
     body_start = start + _LOCAL_HEADER.size + name_length + extra_length
-    raw = memoryview(data)[body_start:body_start + part.compress_size]
+    raw = memoryview(data)[body_start : body_start + part.compress_size]
     if part.compress_type == zipfile.ZIP_STORED:
         return bytes(raw[:_PROLOGUE])
     if part.compress_type != zipfile.ZIP_DEFLATED:
@@ -75,13 +80,13 @@ def _inflate_bounded(data: bytes, part: zipfile.ZipInfo, name: str) -> bytes:
     inflater, limit, total, prologue = zlib.decompressobj(-zlib.MAX_WBITS), _limit(part), 0, b""
     try:
         for offset in range(0, len(raw), _PIECE):
-            pending = raw[offset:offset + _PIECE]
+            pending = raw[offset : offset + _PIECE]
             while pending:
                 piece = inflater.decompress(pending, _PIECE)
                 pending = inflater.unconsumed_tail
                 total += len(piece)
                 if len(prologue) < _PROLOGUE:
-                    prologue += piece[:_PROLOGUE - len(prologue)]
+                    prologue += piece[: _PROLOGUE - len(prologue)]
                 if total > limit:
                     _refuse_bomb(part, name, total, counted=True)
                 if inflater.eof:

@@ -4,6 +4,7 @@ Validation collects every problem and raises one CatalogueError listing them, so
 pass: unknown unit/direction/pillar/kind, a missing label or description, an input that is not a canonical
 table.column, a query whose SQL file is missing or undeclared, a duplicate id.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -92,6 +93,7 @@ class Kpi:
 @dataclass(frozen=True)
 class Catalogue(Mapping):
     """KPIs by id, in catalogue order; `baseline` is the (start, end) of the baseline period."""
+
     kpis: dict[str, Kpi]
     baseline: tuple[date, date]
     baseline_label_zh: str
@@ -134,7 +136,7 @@ def _parse_steps(kpi_id: str, raw, problems: list[str]) -> tuple[date, ...]:
             except ValueError:
                 pass
         if not isinstance(item, date) or isinstance(item, datetime):
-            problems.append(f"{kpi_id}: step_at {item!r} is not a date (write \"YYYY-MM-DD\")")
+            problems.append(f'{kpi_id}: step_at {item!r} is not a date (write "YYYY-MM-DD")')
             continue
         steps.append(item)
     if len(set(steps)) != len(steps):
@@ -157,7 +159,7 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
     if source is not None and source not in TARGET_SOURCES:
         problems.append(f"{kpi_id}: unknown target_source {source!r} (allowed: policy, baseline)")
     if (target is not None) != (source == "policy"):
-        problems.append(f"{kpi_id}: a target needs target_source = \"policy\" and a policy target needs a target")
+        problems.append(f'{kpi_id}: a target needs target_source = "policy" and a policy target needs a target')
     if source is not None and raw.get("direction") == "context":
         problems.append(f"{kpi_id}: a context KPI has no target")
     for spec in raw.get("inputs", []):
@@ -185,10 +187,19 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
         problems.append(f"{kpi_id}: target {target!r} is not a number")
         target_value = None
     return Kpi(
-        id=kpi_id, **{name: str(raw.get(name, "")) for name in TEXT_FIELDS},
-        unit=raw.get("unit"), direction=raw.get("direction"), pillar=raw.get("pillar"), kind=raw.get("kind"),
-        target=target_value, target_source=source, inputs=tuple(raw.get("inputs", ())),
-        query=query_path, query_name=query_name or None, dims=dims, reducer=reducer,
+        id=kpi_id,
+        **{name: str(raw.get(name, "")) for name in TEXT_FIELDS},
+        unit=raw.get("unit"),
+        direction=raw.get("direction"),
+        pillar=raw.get("pillar"),
+        kind=raw.get("kind"),
+        target=target_value,
+        target_source=source,
+        inputs=tuple(raw.get("inputs", ())),
+        query=query_path,
+        query_name=query_name or None,
+        dims=dims,
+        reducer=reducer,
         working_days=raw.get("working_days", False) is True,
         step_at=_parse_steps(kpi_id, raw.get("step_at"), problems),
     )

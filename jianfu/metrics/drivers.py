@@ -6,6 +6,7 @@ stats.relative_weights) of overall on the dimensions, weighted by the survey wei
 model's R²; its detail lists, per dimension, the importance (share of R²), the raw weight and the performance
 (weighted mean score) — the two axes of the importance × performance quadrant.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,8 +35,12 @@ def driver_estimate(scores: np.ndarray, columns: list[str], weights: np.ndarray)
     r_squared, raw = stats.relative_weights(predictors, outcome, weights)
     performance = np.average(predictors, axis=0, weights=weights)
     table = [
-        {"dimension": d, "importance": float(r / r_squared) if r_squared > 0 else None, "raw_weight": float(r),
-         "performance": float(perf)}
+        {
+            "dimension": d,
+            "importance": float(r / r_squared) if r_squared > 0 else None,
+            "raw_weight": float(r),
+            "performance": float(perf),
+        }
         for d, r, perf in zip(dimensions, raw, performance)
     ]
     table.sort(key=lambda row: -(row["importance"] or 0))

@@ -6,6 +6,7 @@ judged. That is the period's end, or for a period reaching past the data, the en
 so a case received in a past month is judged as it stood at that month's end (the number a meeting saw then
 does not change later), and a partial current month never counts cases as overdue that may still be on time.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -52,6 +53,7 @@ class Period:
 class Evaluation:
     """Estimates by (kpi_id, period_key, group_key); the inputs each KPI misses; the KPIs some chosen filter
     could not apply to (their table lacks that dimension)."""
+
     estimates: dict[tuple[str, str, object], Estimate]
     missing: dict[str, list[str]]
     unfiltered: set[str]
@@ -74,8 +76,10 @@ def check_split(kpi: Kpi, by: str) -> None:
 
 def query_params(filters: Filters, periods: list[Period], data_as_of, by: str, baseline_end: date) -> dict:
     return {
-        "periods": [{"period_key": p.key, "period_start": p.start_at, "period_end": p.end_at,
-                     "as_of": p.as_of(data_as_of)} for p in periods],
+        "periods": [
+            {"period_key": p.key, "period_start": p.start_at, "period_end": p.end_at, "as_of": p.as_of(data_as_of)}
+            for p in periods
+        ],
         "by": by,
         "baseline_date": baseline_end,
         **{name: list(getattr(filters, name)) for name in FILTER_DIMENSIONS},
@@ -83,8 +87,16 @@ def query_params(filters: Filters, periods: list[Period], data_as_of, by: str, b
     }
 
 
-def evaluate(con, cat: Catalogue, kpis: list[Kpi], filters: Filters, periods: list[Period], data_as_of,
-             by: str = ALL, presence: dict | None = None) -> Evaluation:
+def evaluate(
+    con,
+    cat: Catalogue,
+    kpis: list[Kpi],
+    filters: Filters,
+    periods: list[Period],
+    data_as_of,
+    by: str = ALL,
+    presence: dict | None = None,
+) -> Evaluation:
     """`presence` is column_presence(con) when the caller has it already (WarehouseFacts)."""
     if presence is None:
         presence = column_presence(con)
@@ -106,8 +118,14 @@ def evaluate(con, cat: Catalogue, kpis: list[Kpi], filters: Filters, periods: li
     cursors = {query_name: con.cursor() for query_name in by_query}
     try:
         with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-            parts = list(pool.map(lambda name: _query_estimates(cursors[name], cat, name, by_query[name], filters,
-                                                                periods, data_as_of, by), by_query))
+            parts = list(
+                pool.map(
+                    lambda name: _query_estimates(
+                        cursors[name], cat, name, by_query[name], filters, periods, data_as_of, by
+                    ),
+                    by_query,
+                )
+            )
     finally:
         for cursor in cursors.values():
             cursor.close()
@@ -117,23 +135,36 @@ def evaluate(con, cat: Catalogue, kpis: list[Kpi], filters: Filters, periods: li
         if kpi.query_name and not missing[kpi.id] and not kpi.reducer and by == ALL:
             for period in periods:
                 estimates.setdefault((kpi.id, period.key, None), estimate(kpi.kind, {}))
-    estimates.update({(kpi_id, key, group): est for (kpi_id, computed, group), est in list(estimates.items())
-                      for key, same in same_as.items() if same == computed and key != computed})
+    estimates.update(
+        {
+            (kpi_id, key, group): est
+            for (kpi_id, computed, group), est in list(estimates.items())
+            for key, same in same_as.items()
+            if same == computed and key != computed
+        }
+    )
     return Evaluation(estimates, missing, unfiltered)
 
 
-def _query_estimates(con, cat: Catalogue, query_name: str, group: list[Kpi], filters: Filters,
-                     periods: list[Period], data_as_of, by: str) -> dict:
+def _query_estimates(
+    con, cat: Catalogue, query_name: str, group: list[Kpi], filters: Filters, periods: list[Period], data_as_of, by: str
+) -> dict:
     """One query file's estimates for its KPIs. A query filters only on the dimensions its table has; the
     others are passed as "no filter"."""
     dims = set(group[0].dims)
-    narrowed = Filters(filters.start, filters.end, **{
-        name: getattr(filters, name) if dim in dims else () for name, dim in FILTER_DIMENSIONS.items()})
+    narrowed = Filters(
+        filters.start,
+        filters.end,
+        **{name: getattr(filters, name) if dim in dims else () for name, dim in FILTER_DIMENSIONS.items()},
+    )
     params = query_params(narrowed, periods, data_as_of, by, cat.baseline[1])
     if group[0].reducer:  # row-level results, possibly many: kept in Arrow
         reduced = REDUCERS[group[0].reducer](run_arrow(con, query_name, params), [k.id for k in group])
-        return {(kpi_id, period_key, group_key): est
-                for (period_key, group_key), by_kpi in reduced.items() for kpi_id, est in by_kpi.items()}
+        return {
+            (kpi_id, period_key, group_key): est
+            for (period_key, group_key), by_kpi in reduced.items()
+            for kpi_id, est in by_kpi.items()
+        }
     wanted = [k.id for k in group] if len(group) < len(cat_query_kpis(cat, query_name)) else None
     return _row_estimates(run_rows(con, query_name, params, wanted), group)
 
@@ -146,6 +177,6 @@ def _row_estimates(rows: list[dict], kpis: list[Kpi]) -> dict:
     for record in rows:
         group_key = record.get("group_key")
         for kpi in kpis:
-            parts = {c[len(kpi.id) + 2:]: record[c] for c in columns[kpi.id]}
+            parts = {c[len(kpi.id) + 2 :]: record[c] for c in columns[kpi.id]}
             out[(kpi.id, record["period_key"], group_key)] = estimate(kpi.kind, parts)
     return out

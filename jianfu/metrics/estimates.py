@@ -11,6 +11,7 @@ How each kind reads its parts (jianfu/metrics/README.md lists them):
 - ratio: Σy / Σx over n units, delta-method t-interval.
 - mean: value ± t-interval from sd; median, quantile: value only.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,8 +54,16 @@ def _proportion(num, den, scale=1.0, interval=True) -> Estimate:
     if not den:
         return Estimate(numerator=num or 0, denominator=den or 0, n=den or 0, effective_n=den or 0)
     low, high = stats.wilson(num, den) if interval else (None, None)
-    return Estimate(num / den * scale, num, den, den, den, _scaled(low, scale), _scaled(high, scale),
-                    sd=math.sqrt(max(num / den * (1 - num / den), 0.0)) * scale)
+    return Estimate(
+        num / den * scale,
+        num,
+        den,
+        den,
+        den,
+        _scaled(low, scale),
+        _scaled(high, scale),
+        sd=math.sqrt(max(num / den * (1 - num / den), 0.0)) * scale,
+    )
 
 
 def _scaled(value, scale):

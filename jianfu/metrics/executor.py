@@ -4,6 +4,7 @@ The engine and its helpers pass a `con` everywhere. A DuckDB connection runs que
 their parameters); a `QueryExecutor` is any other engine (jianfu.spark.executor: Spark over a Parquet export) and
 is handed the query file's name and its bound parameters to run in its own dialect.
 """
+
 from __future__ import annotations
 
 import pyarrow as pa

@@ -6,6 +6,7 @@ These facts change only when an import makes a new warehouse version, yet findin
 engine finds them itself when a caller gives none (the CLI, the report, tests); the dashboard finds them once per
 warehouse version and passes them to every call (jianfu/ui/data.py), so a page pays for them once, not per card.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,8 +35,9 @@ def known_filter_values(con) -> dict[str, frozenset[str]]:
 
 def warehouse_facts(con, *, with_values: bool = True) -> WarehouseFacts:
     data_from, data_as_of, activity_through = data_coverage(con)
-    return WarehouseFacts(column_presence(con), data_from, data_as_of,
-                          known_filter_values(con) if with_values else None, activity_through)
+    return WarehouseFacts(
+        column_presence(con), data_from, data_as_of, known_filter_values(con) if with_values else None, activity_through
+    )
 
 
 def facts_for(con, facts: WarehouseFacts | None) -> WarehouseFacts:

@@ -6,6 +6,7 @@ different months. Comparison windows (README.md): a window made of whole calenda
 (the previous window of March 2024 is February 2024, 1–29); any other window shifts by its length in days.
 Last year shifts by twelve months, with 29 February becoming 28 February.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -18,8 +19,13 @@ from jianfu.schema import CENTERS, CHANNELS, TEAMS
 PRESETS = ("this_month_to_date", "last_month", "last_quarter", "year_to_date", "last_12_months")
 TO_DATE_PRESETS = ("this_month_to_date", "year_to_date")  # they end on the counting day, the others before it
 # Filters field -> the query dimension it restricts.
-FILTER_DIMENSIONS = {"grids": "grid_id", "teams": "team", "service_lines": "service_line", "channels": "channel",
-                     "centers": "center"}
+FILTER_DIMENSIONS = {
+    "grids": "grid_id",
+    "teams": "team",
+    "service_lines": "service_line",
+    "channels": "channel",
+    "centers": "center",
+}
 # Dimensions whose values are a closed code list (the rest are checked against the data).
 CLOSED_CODES = {"teams": TEAMS, "channels": CHANNELS, "centers": CENTERS}
 
@@ -89,8 +95,11 @@ class Filters:
 
     def to_params(self) -> dict:
         """Bind values for the KPI queries: $start, $end_exclusive and one list per dimension (empty = all)."""
-        return {"start": self.start, "end_exclusive": self.end_exclusive,
-                **{name: list(getattr(self, name)) for name in FILTER_DIMENSIONS}}
+        return {
+            "start": self.start,
+            "end_exclusive": self.end_exclusive,
+            **{name: list(getattr(self, name)) for name in FILTER_DIMENSIONS},
+        }
 
     def with_window(self, start: date, end: date) -> Filters:
         return replace(self, start=start, end=end)
@@ -122,8 +131,9 @@ class Filters:
             unknown = [v for v in getattr(self, name) if v not in known.get(name, set())]
             if unknown:
                 choices = ", ".join(sorted(known.get(name, set()))[:20]) or "none in the warehouse"
-                raise FilterError(f"unknown {name[:-1].replace('_', ' ')} {', '.join(map(repr, unknown))} "
-                                  f"(known: {choices})")
+                raise FilterError(
+                    f"unknown {name[:-1].replace('_', ' ')} {', '.join(map(repr, unknown))} (known: {choices})"
+                )
         return self
 
 
@@ -161,8 +171,9 @@ def window_preset(name: str, today: date) -> tuple[date, date]:
     raise FilterError(f"unknown window preset {name!r} (choose one of: {', '.join(PRESETS)})")
 
 
-def data_window(name: str, through: date, data_from: date | None = None,
-                today: date | None = None) -> tuple[date, date]:
+def data_window(
+    name: str, through: date, data_from: date | None = None, today: date | None = None
+) -> tuple[date, date]:
     """A preset counted back from the day the data runs to (`through`: its latest event other than a closing),
     not from today: an office that loads an export wants the export's last complete month, whatever today is,
     and a 2013–2019 export opened in 2026 must not open on an empty 2026 month. `today` caps `through` (junk

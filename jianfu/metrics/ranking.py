@@ -11,6 +11,7 @@ meet their target. So:
   distance from the reference says nothing (its uncapped score would be infinite);
 - ties keep catalogue order.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,10 +55,8 @@ def best_and_worst(results: dict, cat: Catalogue, shown: int = SHOWN) -> tuple[l
     """(best, needs attention): up to `shown` KPI ids each, furthest from the reference first."""
     distances = _distances(results, cat)
     order = list(cat)
-    best = sorted((k for k, d in distances.items() if d > 1 + ON_TARGET),
-                  key=lambda k: (-distances[k], order.index(k)))
-    worst = sorted((k for k, d in distances.items() if d < 1 - ON_TARGET),
-                   key=lambda k: (distances[k], order.index(k)))
+    best = sorted((k for k, d in distances.items() if d > 1 + ON_TARGET), key=lambda k: (-distances[k], order.index(k)))
+    worst = sorted((k for k, d in distances.items() if d < 1 - ON_TARGET), key=lambda k: (distances[k], order.index(k)))
     return best[:shown], worst[:shown]
 
 
@@ -82,16 +81,23 @@ def latest_signals(series: dict[str, pd.DataFrame], cat: Catalogue) -> list[Sign
         last = complete.iloc[-1]
         if not last["signal_rule"] or bool(last["suppressed"]):
             continue
-        found.append(Signal(kpi_id, str(last["signal_rule"]),
-                            stats.signal_size(_float(last["value"]), _float(last["mean"]), _float(last["ucl"])),
-                            last["period_start"]))
+        found.append(
+            Signal(
+                kpi_id,
+                str(last["signal_rule"]),
+                stats.signal_size(_float(last["value"]), _float(last["mean"]), _float(last["ucl"])),
+                last["period_start"],
+            )
+        )
     return order_signals(found, cat)
 
 
 def order_signals(signals: list[Signal], cat: Catalogue) -> list[Signal]:
     order = list(cat)
-    return sorted(signals, key=lambda s: (s.rule != "outside_limits", -s.size,
-                                          order.index(s.kpi_id) if s.kpi_id in cat else len(order)))
+    return sorted(
+        signals,
+        key=lambda s: (s.rule != "outside_limits", -s.size, order.index(s.kpi_id) if s.kpi_id in cat else len(order)),
+    )
 
 
 def _float(x) -> float | None:

@@ -6,6 +6,7 @@ year shift that covered part, and `to_date` compares this month's days 1..k with
 A comparison window that starts before the month of the warehouse's first event is not compared (None): two
 months of data in a "previous year" would read as a collapse.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,12 +17,21 @@ from jianfu import calendar, settings
 from jianfu.metrics.catalogue import Catalogue, Kpi, load_catalogue
 from jianfu.metrics.engine import Evaluation, Period, evaluate
 from jianfu.metrics.estimates import hidden, suppression_flags
-from jianfu.metrics.filters import Filters, to_date_windows
 from jianfu.metrics.facts import WarehouseFacts, facts_for
+from jianfu.metrics.filters import Filters, to_date_windows
 from jianfu.metrics.stats import score as capped_score
 
-FLAGS = ("suppressed", "not_rankable", "partial_period", "missing_input", "no_target", "unfiltered",
-         "workdays_unknown", "no_baseline_data", "not_enough_to_score")
+FLAGS = (
+    "suppressed",
+    "not_rankable",
+    "partial_period",
+    "missing_input",
+    "no_target",
+    "unfiltered",
+    "workdays_unknown",
+    "no_baseline_data",
+    "not_enough_to_score",
+)
 PILLAR_ORDER = ("gov", "resident", "micro", "burden")
 FLOW_KINDS = ("count", "sum")  # their baseline is scaled to the days the window covers
 TOP_N = 5
@@ -53,13 +63,23 @@ class KpiResult:
     def to_dict(self) -> dict:
         """JSON-ready, with the keys documented in jianfu/metrics/README.md (NaN becomes None)."""
         return {
-            "id": self.kpi_id, "value": _clean(self.value), "numerator": _clean(self.numerator),
-            "denominator": _clean(self.denominator), "n": _clean(self.n), "effective_n": _clean(self.effective_n),
-            "ci_low": _clean(self.ci_low), "ci_high": _clean(self.ci_high), "previous": _clean(self.previous),
+            "id": self.kpi_id,
+            "value": _clean(self.value),
+            "numerator": _clean(self.numerator),
+            "denominator": _clean(self.denominator),
+            "n": _clean(self.n),
+            "effective_n": _clean(self.effective_n),
+            "ci_low": _clean(self.ci_low),
+            "ci_high": _clean(self.ci_high),
+            "previous": _clean(self.previous),
             "last_year": _clean(self.last_year),
             "to_date": {k: _clean(v) for k, v in self.to_date.items()} if self.to_date else None,
-            "baseline": _clean(self.baseline), "reference": _clean(self.reference), "score": _clean(self.score),
-            "flags": sorted(self.flags), "missing": list(self.missing), "detail": _clean(self.detail),
+            "baseline": _clean(self.baseline),
+            "reference": _clean(self.reference),
+            "score": _clean(self.score),
+            "flags": sorted(self.flags),
+            "missing": list(self.missing),
+            "detail": _clean(self.detail),
         }
 
 
@@ -80,6 +100,7 @@ def _clean(value):
 @dataclass(frozen=True)
 class Comparison:
     """The periods compute_kpis evaluates for one window."""
+
     current: Period
     previous: Period
     last_year: Period
@@ -110,8 +131,9 @@ def within_data(start: date, end: date, data_from: datetime | None, as_of: datet
     return start <= as_of.date() and end >= coverage_start(data_from)
 
 
-def comparison_periods(filters: Filters, cat: Catalogue, as_of: datetime | None,
-                       data_from: datetime | None = None) -> Comparison:
+def comparison_periods(
+    filters: Filters, cat: Catalogue, as_of: datetime | None, data_from: datetime | None = None
+) -> Comparison:
     current = Period("current", filters.start, filters.end)
     covered_from = coverage_start(data_from)
     partial = current.is_partial(as_of) or (covered_from is not None and filters.start < covered_from)
@@ -123,14 +145,26 @@ def comparison_periods(filters: Filters, cat: Catalogue, as_of: datetime | None,
         to_date = (Period("to_date", cs, ce), Period("to_date_previous", ps, pe))
     previous, last_year = covered.previous(), covered.last_year()
     comp = Comparison(
-        current=current, previous=Period("previous", previous.start, previous.end),
+        current=current,
+        previous=Period("previous", previous.start, previous.end),
         last_year=Period("last_year", last_year.start, last_year.end),
-        baseline=Period("baseline", *cat.baseline), to_date=to_date, partial=partial, days_covered=covered.days,
+        baseline=Period("baseline", *cat.baseline),
+        to_date=to_date,
+        partial=partial,
+        days_covered=covered.days,
     )
-    uncovered = frozenset(p.key for p in comp.periods if p.key != "current" and covered_from is not None
-                          and (p.start < covered_from or p.start > as_of.date()))
-    return Comparison(**{**comp.__dict__, "uncovered": uncovered,
-                         "within_data": within_data(filters.start, filters.end, data_from, as_of)})
+    uncovered = frozenset(
+        p.key
+        for p in comp.periods
+        if p.key != "current" and covered_from is not None and (p.start < covered_from or p.start > as_of.date())
+    )
+    return Comparison(
+        **{
+            **comp.__dict__,
+            "uncovered": uncovered,
+            "within_data": within_data(filters.start, filters.end, data_from, as_of),
+        }
+    )
 
 
 def _shown(kpi: Kpi, evaluation: Evaluation, comp: Comparison, period_key: str) -> float | None:
@@ -152,9 +186,11 @@ def _baseline_value(kpi: Kpi, evaluation: Evaluation, comp: Comparison) -> float
 def kpi_result(kpi: Kpi, evaluation: Evaluation, comp: Comparison) -> KpiResult:
     if evaluation.missing.get(kpi.id):
         missing = evaluation.missing[kpi.id]
-        return KpiResult(kpi.id, flags=frozenset({"missing_input", "no_target"} if kpi.target_source != "policy"
-                                                 else {"missing_input"}),
-                         missing=[f"missing input: {m}" for m in missing])
+        return KpiResult(
+            kpi.id,
+            flags=frozenset({"missing_input", "no_target"} if kpi.target_source != "policy" else {"missing_input"}),
+            missing=[f"missing input: {m}" for m in missing],
+        )
     est = evaluation.get(kpi.id, "current")
     flags = suppression_flags(kpi.kind, est, comp.within_data)
     if "suppressed" in flags:
@@ -175,17 +211,31 @@ def kpi_result(kpi: Kpi, evaluation: Evaluation, comp: Comparison) -> KpiResult:
     to_date = None
     if comp.to_date:
         cur, prev = comp.to_date
-        to_date = {"current": _shown(kpi, evaluation, comp, cur.key),
-                   "previous": _shown(kpi, evaluation, comp, prev.key),
-                   "current_start": cur.start, "current_end": cur.end,
-                   "previous_start": prev.start, "previous_end": prev.end}
+        to_date = {
+            "current": _shown(kpi, evaluation, comp, cur.key),
+            "previous": _shown(kpi, evaluation, comp, prev.key),
+            "current_start": cur.start,
+            "current_end": cur.end,
+            "previous_start": prev.start,
+            "previous_end": prev.end,
+        }
     return KpiResult(
-        kpi.id, value=est.value, numerator=est.numerator, denominator=est.denominator, n=est.n,
-        ci_low=est.ci_low, ci_high=est.ci_high, effective_n=est.effective_n,
+        kpi.id,
+        value=est.value,
+        numerator=est.numerator,
+        denominator=est.denominator,
+        n=est.n,
+        ci_low=est.ci_low,
+        ci_high=est.ci_high,
+        effective_n=est.effective_n,
         previous=_shown(kpi, evaluation, comp, "previous"),
-        last_year=_shown(kpi, evaluation, comp, "last_year"), to_date=to_date,
+        last_year=_shown(kpi, evaluation, comp, "last_year"),
+        to_date=to_date,
         score=capped_score(est.value, reference, kpi.direction, cap) if kpi.scored else None,
-        flags=frozenset(flags), baseline=baseline, reference=reference, detail=est.detail,
+        flags=frozenset(flags),
+        baseline=baseline,
+        reference=reference,
+        detail=est.detail,
     )
 
 
@@ -196,12 +246,16 @@ def composite_scores(results: dict[str, KpiResult], cat: Catalogue) -> dict:
     the baseline lies outside the data (a KPI flagged no_baseline_data): what is left would not be the reform's
     composite but one or two KPIs against their policy floor."""
     usable = {
-        kpi_id: r.score for kpi_id, r in results.items()
-        if kpi_id in cat and cat[kpi_id].scored and r.score is not None
+        kpi_id: r.score
+        for kpi_id, r in results.items()
+        if kpi_id in cat
+        and cat[kpi_id].scored
+        and r.score is not None
         and not r.flags & {"suppressed", "not_rankable", "missing_input"}
     }
-    no_baseline = any("no_baseline_data" in r.flags for kpi_id, r in results.items()
-                      if kpi_id in cat and cat[kpi_id].scored)
+    no_baseline = any(
+        "no_baseline_data" in r.flags for kpi_id, r in results.items() if kpi_id in cat and cat[kpi_id].scored
+    )
     enough = len(usable) >= MIN_SCORED_KPIS and not no_baseline
     pillars = {}
     for pillar in PILLAR_ORDER:
@@ -238,8 +292,11 @@ def comparison_composite(results: dict[str, KpiResult], cat: Catalogue, comparis
         if kpi_id not in cat or not cat[kpi_id].scored:
             continue
         value = value_of(r)
-        shifted[kpi_id] = KpiResult(kpi_id, score=capped_score(value, r.reference, cat[kpi_id].direction, cap),
-                                    flags=r.flags - {"suppressed", "not_rankable"} if value is not None else r.flags)
+        shifted[kpi_id] = KpiResult(
+            kpi_id,
+            score=capped_score(value, r.reference, cat[kpi_id].direction, cap),
+            flags=r.flags - {"suppressed", "not_rankable"} if value is not None else r.flags,
+        )
     return composite_scores(shifted, cat)
 
 
@@ -255,23 +312,31 @@ def city_score_result(kpi: Kpi, results: dict[str, KpiResult], cat: Catalogue, p
     if not composite["enough"]:
         flags.add("not_enough_to_score")
     return KpiResult(
-        kpi.id, value=composite["overall"], n=composite["n"], effective_n=composite["n"],
-        previous=overall("previous"), last_year=overall("last_year"), to_date=to_date,
-        flags=frozenset(flags), detail=composite,
+        kpi.id,
+        value=composite["overall"],
+        n=composite["n"],
+        effective_n=composite["n"],
+        previous=overall("previous"),
+        last_year=overall("last_year"),
+        to_date=to_date,
+        flags=frozenset(flags),
+        detail=composite,
     )
 
 
 @dataclass(frozen=True)
 class WindowResults:
     """compute_kpis' results with the comparison windows and data span they were computed over."""
+
     results: dict[str, KpiResult]
     comparison: Comparison
     data_from: datetime | None
     data_as_of: datetime | None
 
 
-def evaluate_window(con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None,
-                    facts: WarehouseFacts | None = None) -> WindowResults:
+def evaluate_window(
+    con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None, facts: WarehouseFacts | None = None
+) -> WindowResults:
     cat = catalogue or load_catalogue()
     facts = facts_for(con, facts)
     filters.validate(con, facts.known_values)
@@ -291,8 +356,9 @@ def evaluate_window(con, filters: Filters, ids=None, *, catalogue: Catalogue | N
     return WindowResults({kpi_id: results[kpi_id] for kpi_id in wanted}, comp, data_from, as_of)
 
 
-def compute_kpis(con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None,
-                 facts: WarehouseFacts | None = None) -> dict[str, KpiResult]:
+def compute_kpis(
+    con, filters: Filters, ids=None, *, catalogue: Catalogue | None = None, facts: WarehouseFacts | None = None
+) -> dict[str, KpiResult]:
     """Every KPI (or those in ids, in catalogue order) for the window and filters. Raises FilterError for a
     filter value the warehouse does not know, KeyError for an unknown KPI id. `facts`: the warehouse's
     WarehouseFacts when the caller keeps them (else they are looked up)."""

@@ -4,11 +4,12 @@ A query file only receives the parameters it mentions (DuckDB refuses unused nam
 offer one dict of everything. The warehouse-wide facts the engine needs first (when the data ends, which inputs
 hold data) come from small queries here too.
 """
+
 from __future__ import annotations
 
 import re
 from datetime import datetime
-from functools import lru_cache
+from functools import cache
 
 import pandas as pd
 import pyarrow as pa
@@ -21,7 +22,7 @@ QUERY_DIR = ROOT / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
-@lru_cache(maxsize=None)
+@cache
 def query_text(name: str) -> str:
     path = QUERY_DIR / f"{name}.sql"
     if not path.is_file():

@@ -5,6 +5,7 @@ Quantiles come from scipy.special (ndtri, stdtrit). The Wilson interval is the c
 out because importing statsmodels costs over a second, which alone would break the 2-second budget of
 `jianfu kpis` (scipy.stats costs most of one too).
 """
+
 from __future__ import annotations
 
 import math
@@ -36,8 +37,9 @@ def t_interval(mean: float, sd: float, n: float, level: float = 0.95) -> tuple[f
     return mean - half, mean + half
 
 
-def ratio_interval(num: float, den: float, n: float, syy: float, sxx: float, sxy: float,
-                   level: float = 0.95) -> tuple[float | None, float | None]:
+def ratio_interval(
+    num: float, den: float, n: float, syy: float, sxx: float, sxy: float, level: float = 0.95
+) -> tuple[float | None, float | None]:
     """Ratio-of-sums estimate R = Σy/Σx with the linearised (delta-method) variance
     Var(R) ≈ Σ(y − R·x)² / ((n − 1) · n · x̄²), t quantile with n − 1 degrees of freedom."""
     if not n or n < 2 or not den:
@@ -50,8 +52,9 @@ def ratio_interval(num: float, den: float, n: float, syy: float, sxx: float, sxy
     return ratio - half, ratio + half
 
 
-def weighted_mean_interval(sum_wx: float, sum_w: float, sum_w2: float, sum_wx2: float,
-                           level: float = 0.95) -> tuple[float | None, float | None, float | None]:
+def weighted_mean_interval(
+    sum_wx: float, sum_w: float, sum_w2: float, sum_wx2: float, level: float = 0.95
+) -> tuple[float | None, float | None, float | None]:
     """(ci_low, ci_high, effective n) of a weighted mean: effective n = (Σw)²/Σw², the weighted variance
     Σw(x − m)²/Σw spread over it, and a t quantile with effective n − 1 degrees of freedom."""
     if not sum_w or not sum_w2:
@@ -104,7 +107,7 @@ def xmr(values: list[float | None]) -> tuple[float | None, float | None, float |
                 for k in range(run_start, j):
                     rules[points[k][0]] = "run_of_7"
             run_start = j
-    for k, (i, v) in enumerate(points):
+    for i, v in points:
         if v > ucl + tolerance or v < lcl - tolerance:
             rules[i] = "outside_limits"
     return mean, ucl, lcl, rules
@@ -152,5 +155,5 @@ def relative_weights(predictors: np.ndarray, outcome: np.ndarray, weights: np.nd
     eigenvalues = np.clip(eigenvalues, 0.0, None)
     lambda_half = eigenvectors @ np.diag(np.sqrt(eigenvalues)) @ eigenvectors.T
     beta = np.linalg.lstsq(lambda_half, r_xy, rcond=None)[0]
-    raw = (lambda_half ** 2) @ (beta ** 2)
+    raw = (lambda_half**2) @ (beta**2)
     return float(raw.sum()), raw

@@ -5,6 +5,7 @@
 
 Design notes: README.md beside this file.
 """
+
 from jianfu.report.content import Report, ReportError, build_report
 from jianfu.report.html import render_html
 from jianfu.report.pdf import RendererMissing, render_pdf

@@ -3,6 +3,7 @@
 
 The report package (engine, plotly, Playwright) is imported inside the command so `jianfu --help` stays fast.
 """
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,13 @@ def output_paths(out_dir: Path, month: str) -> tuple[Path, Path]:
 @click.option("--month", required=True, help="Calendar month to report on, as YYYY-MM (e.g. 2026-10).")
 @click.option("--grid", "grids", multiple=True, help="Only this grid (grid_id); repeat for several. Default: all.")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Report language (default: the lang setting).")
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
-              help="Folder to write the PDF and XLSX into (created if missing).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the PDF and XLSX into (created if missing).",
+)
 def report(month: str, grids: tuple[str, ...], lang: str | None, out_dir: Path) -> None:
     """Write the monthly leadership report (PDF + Excel). 生成月度工作报告。"""
     from jianfu import warehouse

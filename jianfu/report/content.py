@@ -9,6 +9,7 @@ Invariants (see README.md beside this file):
 - Pillar changes are the engine's `comparison_composite`: last month's (last year's) values scored against
   this month's references, so the overall line equals the engine's `city_score` previous/last_year.
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -17,13 +18,25 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from jianfu.metrics import (Catalogue, FilterError, Filters, Kpi, KpiResult, comparison_composite,
-                            composite_scores, compute_by, compute_kpis, data_as_of, kpi_series, load_catalogue)
-from jianfu.metrics.series import compute_by_many
-from jianfu.metrics.stats import signal_size
+from jianfu.metrics import (
+    Catalogue,
+    FilterError,
+    Filters,
+    Kpi,
+    KpiResult,
+    comparison_composite,
+    composite_scores,
+    compute_by,
+    compute_kpis,
+    data_as_of,
+    kpi_series,
+    load_catalogue,
+)
 from jianfu.metrics.filters import month_end
 from jianfu.metrics.results import PILLAR_ORDER
+from jianfu.metrics.series import compute_by_many
 from jianfu.metrics.sql import run_query
+from jianfu.metrics.stats import signal_size
 from jianfu.report import sentences, summary
 from jianfu.ui.i18n import code_label, t
 
@@ -124,7 +137,7 @@ class Report:
 
 
 def parse_month(text: str, lang: str | None = None) -> date:
-    """"2026-10" → 2026-10-01; anything else is a ReportError."""
+    """ "2026-10" → 2026-10-01; anything else is a ReportError."""
     try:
         year, month = (int(part) for part in str(text).strip().split("-"))
         return date(year, month, 1)
@@ -156,8 +169,9 @@ def _month_signal(series: pd.DataFrame, month: date) -> tuple[str, float]:
     return str(point["signal_rule"]), size
 
 
-def _summary(con, filters: Filters, cat: Catalogue, results: dict, grid_rows: pd.DataFrame,
-             lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _summary(
+    con, filters: Filters, cat: Catalogue, results: dict, grid_rows: pd.DataFrame, lang: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """本月要点: the summary's picks split by grid and team (one compute_by per split) and written out."""
     improved, problems = summary.pick(results, cat)
     picked = [p.kpi_id for p in improved + problems]
@@ -167,8 +181,10 @@ def _summary(con, filters: Filters, cat: Catalogue, results: dict, grid_rows: pd
         for kpi_id, frame in (compute_by_many(con, ids, filters, split, catalogue=cat) if ids else {}).items():
             breakdowns[kpi_id][split] = frame
     teams = {code for parts in breakdowns.values() if "team" in parts for code in parts["team"]["group"]}
-    names = {"grid_id": dict(zip(grid_rows["grid_id"], grid_rows["name"])),
-             "team": {code: code_label("team", code, lang) for code in teams}}
+    names = {
+        "grid_id": dict(zip(grid_rows["grid_id"], grid_rows["name"])),
+        "team": {code: code_label("team", code, lang) for code in teams},
+    }
     ups, downs = summary.summary(results, cat, breakdowns, names, lang)
     return tuple(ups), tuple(downs)
 
@@ -184,12 +200,23 @@ def _facts(kpi: Kpi, result: KpiResult, series: pd.DataFrame | None, month: date
                 limit_side, limit = "above", float(last["ucl"])
             elif not pd.isna(last["lcl"]) and last["value"] < last["lcl"]:
                 limit_side, limit = "below", float(last["lcl"])
-            run_months, run_side = sentences.run_of_months(upto["value"].astype(float).tolist(),
-                                                           upto["mean"].astype(float).tolist())
+            run_months, run_side = sentences.run_of_months(
+                upto["value"].astype(float).tolist(), upto["mean"].astype(float).tolist()
+            )
     return sentences.Facts(
-        label=kpi.label(lang), unit=kpi.unit, value=result.value, suppressed="suppressed" in result.flags,
-        previous=result.previous, target=result.reference, target_is_baseline=kpi.target_source == "baseline",
-        direction=kpi.direction, limit_side=limit_side, limit=limit, run_months=run_months, run_side=run_side)
+        label=kpi.label(lang),
+        unit=kpi.unit,
+        value=result.value,
+        suppressed="suppressed" in result.flags,
+        previous=result.previous,
+        target=result.reference,
+        target_is_baseline=kpi.target_source == "baseline",
+        direction=kpi.direction,
+        limit_side=limit_side,
+        limit=limit,
+        run_months=run_months,
+        run_side=run_side,
+    )
 
 
 def _score_lines(results: dict[str, KpiResult], cat: Catalogue) -> tuple[ScoreLine, ...]:
@@ -210,8 +237,9 @@ def _chart_series(con, filters: Filters, cat: Catalogue, results: dict, monthly:
         if (chart.grain, chart.periods) == ("month", SERIES_MONTHS) and chart.kpi_id in monthly:
             charts[chart.key] = monthly[chart.kpi_id]
         else:
-            charts[chart.key] = kpi_series(con, chart.kpi_id, filters, grain=chart.grain, periods=chart.periods,
-                                           catalogue=cat)
+            charts[chart.key] = kpi_series(
+                con, chart.kpi_id, filters, grain=chart.grain, periods=chart.periods, catalogue=cat
+            )
     return charts
 
 
@@ -235,8 +263,11 @@ def _community(grids: pd.DataFrame, lang: str) -> str:
 def _imports(con) -> pd.DataFrame:
     log = run_query(con, "page_data_imports", {})
     live = log[(log["outcome"] == "loaded") & log["undone_at"].isna()]
-    return live[["import_id", "file_name", "target", "rows_loaded", "rows_updated", "rows_rejected",
-                 "finished_at"]].sort_values("import_id").reset_index(drop=True)
+    return (
+        live[["import_id", "file_name", "target", "rows_loaded", "rows_updated", "rows_rejected", "finished_at"]]
+        .sort_values("import_id")
+        .reset_index(drop=True)
+    )
 
 
 def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
@@ -246,13 +277,17 @@ def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
     if as_of is None:
         raise ReportError(t("report.error.empty_warehouse", lang))
     if first_day > as_of.date():
-        raise ReportError(t("report.error.after_data", lang, month=first_day.strftime("%Y-%m"),
-                            as_of=as_of.date().isoformat()))
+        raise ReportError(
+            t("report.error.after_data", lang, month=first_day.strftime("%Y-%m"), as_of=as_of.date().isoformat())
+        )
     filters = _month_filters(con, first_day, grids)
     cat = load_catalogue()
     results = compute_kpis(con, filters, catalogue=cat)
-    numbers = [kpi_id for kpi_id in cat if cat[kpi_id].kind not in NOT_A_NUMBER
-               and not results[kpi_id].flags & {"missing_input"}]
+    numbers = [
+        kpi_id
+        for kpi_id in cat
+        if cat[kpi_id].kind not in NOT_A_NUMBER and not results[kpi_id].flags & {"missing_input"}
+    ]
     # A suppressed month has no sentence beyond "n<10" and no signal: its series is only needed for a chart.
     wanted = {c.kpi_id for c in CHARTS} | {k for k in numbers if "suppressed" not in results[k].flags}
     monthly = _series_by_kpi(con, filters, [k for k in numbers if k in wanted])
@@ -260,14 +295,26 @@ def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
     for kpi_id in numbers:
         kpi, result, series = cat[kpi_id], results[kpi_id], monthly.get(kpi_id)
         signal, size = _month_signal(series, first_day) if series is not None else ("", 0.0)
-        lines.append(KpiLine(kpi, result, signal,
-                             sentences.sentence(_facts(kpi, result, series, first_day, lang), lang), size))
+        lines.append(
+            KpiLine(kpi, result, signal, sentences.sentence(_facts(kpi, result, series, first_day, lang), lang), size)
+        )
     grid_rows = run_query(con, "report_grids", {"grids": list(filters.grids)})
     improvements, problems = _summary(con, filters, cat, results, grid_rows, lang)
     overdue = run_query(con, "page_satisfaction_overdue_bad_ratings", filters.to_params())
     return Report(
-        month=first_day, filters=filters, lang=lang, community=_community(grid_rows, lang), data_as_of=as_of,
-        generated_at=datetime.now().replace(microsecond=0), catalogue=cat,
-        scores=_score_lines(results, cat), kpis=tuple(lines),
-        charts=_chart_series(con, filters, cat, results, monthly), grids=_grid_table(con, filters, grid_rows, cat),
-        overdue=overdue, sources=_imports(con), improvements=improvements, problems=problems)
+        month=first_day,
+        filters=filters,
+        lang=lang,
+        community=_community(grid_rows, lang),
+        data_as_of=as_of,
+        generated_at=datetime.now().replace(microsecond=0),
+        catalogue=cat,
+        scores=_score_lines(results, cat),
+        kpis=tuple(lines),
+        charts=_chart_series(con, filters, cat, results, monthly),
+        grids=_grid_table(con, filters, grid_rows, cat),
+        overdue=overdue,
+        sources=_imports(con),
+        improvements=improvements,
+        problems=problems,
+    )

@@ -1,5 +1,6 @@
 """The report's charts: the dashboard's figure builders (`jianfu.ui.charts`) fed the engine's series, then set
 up for paper (fixed size, white background, the CJK font, labels from the report strings)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,12 +21,24 @@ def _tickformat(unit: str) -> str:
 
 
 def _for_paper(fig: go.Figure, lang: str) -> go.Figure:
-    names = {"MEAN": t("report.chart.mean", lang), "UCL": t("report.chart.ucl", lang),
-             "LCL": t("report.chart.lcl", lang), "signal": t("report.chart.signal", lang)}
+    names = {
+        "MEAN": t("report.chart.mean", lang),
+        "UCL": t("report.chart.ucl", lang),
+        "LCL": t("report.chart.lcl", lang),
+        "signal": t("report.chart.signal", lang),
+    }
     fig.for_each_trace(lambda trace: trace.update(name=names.get(trace.name, trace.name)))
-    fig.update_layout(template="plotly_white", width=WIDTH_PX, height=HEIGHT_PX, title=None,
-                      font=dict(family=FONT, size=11), margin=dict(l=50, r=10, t=10, b=40),
-                      legend=dict(orientation="h", y=-0.2, x=0), paper_bgcolor="white", plot_bgcolor="white")
+    fig.update_layout(
+        template="plotly_white",
+        width=WIDTH_PX,
+        height=HEIGHT_PX,
+        title=None,
+        font=dict(family=FONT, size=11),
+        margin=dict(l=50, r=10, t=10, b=40),
+        legend=dict(orientation="h", y=-0.2, x=0),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
     return fig
 
 
@@ -40,8 +53,7 @@ def chart_figure(report: Report, key: str) -> go.Figure | None:
     if chart.style == "control":
         fig = charts.control_chart(series, title="", value_label=label, tickformat=_tickformat(kpi.unit))
     else:
-        frame = pd.DataFrame({"period": pd.to_datetime(series["period_start"]),
-                              "value": series["value"].astype(float)})
+        frame = pd.DataFrame({"period": pd.to_datetime(series["period_start"]), "value": series["value"].astype(float)})
         fig = charts.bars(frame, "period", "value", title="", y_label=label, tickformat=_tickformat(kpi.unit))
     # Plotly's own date ticks are English ("Jan 2025"): months are written the report's way instead.
     fig.update_xaxes(type="date", tickformat=t("report.chart.month_ticks", report.lang))

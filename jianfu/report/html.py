@@ -3,6 +3,7 @@
 Every number is formatted by `jianfu.ui.format`; every word comes from the string catalogue; every value the
 engine flags suppressed prints "n<10" and nothing else.
 """
+
 from __future__ import annotations
 
 import html
@@ -37,8 +38,9 @@ def _table(headers: list[tuple[str, bool]], rows: list[tuple[str, list[str]]]) -
     head = "".join(f'<th class="num">{_e(h)}</th>' if num else f"<th>{_e(h)}</th>" for h, num in headers)
     body = []
     for css, cells in rows:
-        tds = "".join(f'<td class="num">{_e(c)}</td>' if num else f"<td>{_e(c)}</td>"
-                      for c, (_, num) in zip(cells, headers))
+        tds = "".join(
+            f'<td class="num">{_e(c)}</td>' if num else f"<td>{_e(c)}</td>" for c, (_, num) in zip(cells, headers)
+        )
         body.append(f'<tr class="{css}">{tds}</tr>' if css else f"<tr>{tds}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
@@ -72,12 +74,17 @@ def _cover(report: Report) -> str:
     lang = report.lang
     as_of = fmt.day(report.data_as_of, lang) if report.data_as_of else fmt.DASH
     partial = _note(report, "cover.partial") if report.partial else ""
-    items = [("cover.grids", _grids_text(report)), ("cover.data_as_of", as_of),
-             ("cover.generated_at", fmt.day(report.generated_at, lang))]
+    items = [
+        ("cover.grids", _grids_text(report)),
+        ("cover.data_as_of", as_of),
+        ("cover.generated_at", fmt.day(report.generated_at, lang)),
+    ]
     rows = "".join(f"<dt>{_e(_label(report, k))}</dt><dd>{_e(v)}</dd>" for k, v in items)
-    return (f'<section class="cover"><div class="community">{_e(report.community)}</div>'
-            f"<h1>{_e(_label(report, 'title'))}</h1>"
-            f'<div class="month">{_e(fmt.month(report.month, lang))}</div><dl>{rows}</dl>{partial}</section>')
+    return (
+        f'<section class="cover"><div class="community">{_e(report.community)}</div>'
+        f"<h1>{_e(_label(report, 'title'))}</h1>"
+        f'<div class="month">{_e(fmt.month(report.month, lang))}</div><dl>{rows}</dl>{partial}</section>'
+    )
 
 
 def _value(line: KpiLine, value, lang: str) -> str:
@@ -100,11 +107,16 @@ def _summary(report: Report) -> str:
     """本月要点: three improvements and three problems (summary.py), the overview's sentences, on the first page
     under the cover block: what a director reads before the meeting."""
     parts = [_heading(report, "summary")]
-    for key, lines, empty in (("improvements", report.improvements, "none_improved"),
-                              ("problems", report.problems, "none_problem")):
+    for key, lines, empty in (
+        ("improvements", report.improvements, "none_improved"),
+        ("problems", report.problems, "none_problem"),
+    ):
         parts.append(f"<h3>{_e(_label(report, f'summary.{key}'))}</h3>")
-        parts.append('<ul class="sentences">' + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
-                     if lines else _note(report, f"summary.{empty}"))
+        parts.append(
+            '<ul class="sentences">' + "".join(f"<li>{_e(x)}</li>" for x in lines) + "</ul>"
+            if lines
+            else _note(report, f"summary.{empty}")
+        )
     parts.append(_note(report, "summary.note", n=settings.get("rank_below_n")))
     return "".join(parts)
 
@@ -118,35 +130,67 @@ def _headline(report: Report) -> str:
     cards = []
     overall = report.scores[0]
     score_text = fmt.score(overall.score) if overall.score is not None else t("kpi.not_enough_to_score", report.lang)
-    cards.append(_card(report.catalogue["city_score"].label(report.lang), score_text,
-                       [_score_change_text(report, overall.score, overall.previous, "vs_previous"),
-                        _score_change_text(report, overall.score, overall.last_year, "vs_last_year")]))
+    cards.append(
+        _card(
+            report.catalogue["city_score"].label(report.lang),
+            score_text,
+            [
+                _score_change_text(report, overall.score, overall.previous, "vs_previous"),
+                _score_change_text(report, overall.score, overall.last_year, "vs_last_year"),
+            ],
+        )
+    )
     for kpi_id in HEADLINE_KPIS:
         line = next((x for x in report.kpis if x.kpi.id == kpi_id), None)
         if line is None:
             continue
         r, unit = line.result, line.kpi.unit
-        changes = [] if line.suppressed else [
-            _change_text(report, r.value, r.previous, unit, "vs_previous"),
-            _change_text(report, r.value, r.last_year, unit, "vs_last_year")]
+        changes = (
+            []
+            if line.suppressed
+            else [
+                _change_text(report, r.value, r.previous, unit, "vs_previous"),
+                _change_text(report, r.value, r.last_year, unit, "vs_last_year"),
+            ]
+        )
         cards.append(_card(line.kpi.label(report.lang), _value(line, r.value, report.lang), changes))
     return _heading(report, "headline", page_break=True) + f'<div class="cards">{"".join(cards)}</div>'
 
 
 def _scores(report: Report) -> str:
     lang = report.lang
-    headers = [(_label(report, "col.pillar"), False), (_label(report, "col.score"), True),
-               (_label(report, "col.previous"), True), (_label(report, "col.change"), True),
-               (_label(report, "col.last_year"), True), (_label(report, "col.change"), True)]
+    headers = [
+        (_label(report, "col.pillar"), False),
+        (_label(report, "col.score"), True),
+        (_label(report, "col.previous"), True),
+        (_label(report, "col.change"), True),
+        (_label(report, "col.last_year"), True),
+        (_label(report, "col.change"), True),
+    ]
     rows = []
     for s in report.scores:
         name = _label(report, "scores.overall") if s.key == "overall" else code_label("pillar", s.key, lang)
-        rows.append(("pillar" if s.key == "overall" else "", [
-            name, fmt.score(s.score), fmt.score(s.previous), fmt.score_change(s.score, s.previous) or fmt.DASH,
-            fmt.score(s.last_year), fmt.score_change(s.score, s.last_year) or fmt.DASH]))
+        rows.append(
+            (
+                "pillar" if s.key == "overall" else "",
+                [
+                    name,
+                    fmt.score(s.score),
+                    fmt.score(s.previous),
+                    fmt.score_change(s.score, s.previous) or fmt.DASH,
+                    fmt.score(s.last_year),
+                    fmt.score_change(s.score, s.last_year) or fmt.DASH,
+                ],
+            )
+        )
     definition = f'<p class="definition">{_e(t("common.composite_definition", lang))}</p>'
-    return (_heading(report, "scores") + definition + _table(headers, rows) + _note(report, "scores.note")
-            + _note(report, "scores.change_note"))
+    return (
+        _heading(report, "scores")
+        + definition
+        + _table(headers, rows)
+        + _note(report, "scores.note")
+        + _note(report, "scores.change_note")
+    )
 
 
 def _sentence_list(report: Report, lines: list[KpiLine], empty_key: str) -> str:
@@ -158,13 +202,18 @@ def _sentence_list(report: Report, lines: list[KpiLine], empty_key: str) -> str:
 def _highlights(report: Report) -> str:
     signals = report.signals
     more = len(signals) - SIGNALS_SHOWN
-    more_note = (f'<p class="note"><a href="#kpis">{_e(_label(report, "signals.more", n=more))}</a></p>'
-                 if more > 0 else "")
-    return (_heading(report, "highlights")
-            + f"<h3>{_e(_label(report, 'section.signals'))}</h3>" + _note(report, "signals.note")
-            + _sentence_list(report, signals[:SIGNALS_SHOWN], "signals.none") + more_note
-            + f"<h3>{_e(_label(report, 'section.off_target'))}</h3>"
-            + _sentence_list(report, report.off_target, "off_target.none"))
+    more_note = (
+        f'<p class="note"><a href="#kpis">{_e(_label(report, "signals.more", n=more))}</a></p>' if more > 0 else ""
+    )
+    return (
+        _heading(report, "highlights")
+        + f"<h3>{_e(_label(report, 'section.signals'))}</h3>"
+        + _note(report, "signals.note")
+        + _sentence_list(report, signals[:SIGNALS_SHOWN], "signals.none")
+        + more_note
+        + f"<h3>{_e(_label(report, 'section.off_target'))}</h3>"
+        + _sentence_list(report, report.off_target, "off_target.none")
+    )
 
 
 def _charts(report: Report, figures: list[tuple[str, str, str]]) -> str:
@@ -173,20 +222,29 @@ def _charts(report: Report, figures: list[tuple[str, str, str]]) -> str:
     for chart in CHARTS:
         caption = _e(_label(report, f"chart.{chart.key}"))
         if chart.key in drawn:
-            parts.append(f'<div class="figure"><div class="caption">{caption}</div>'
-                         f'<div class="plot" id="{drawn[chart.key]}"></div></div>')
+            parts.append(
+                f'<div class="figure"><div class="caption">{caption}</div>'
+                f'<div class="plot" id="{drawn[chart.key]}"></div></div>'
+            )
         else:
-            parts.append(f'<div class="figure"><div class="caption">{caption}</div>'
-                         f'{_note(report, "chart.no_data")}</div>')
+            parts.append(
+                f'<div class="figure"><div class="caption">{caption}</div>{_note(report, "chart.no_data")}</div>'
+            )
     parts.append(_note(report, "chart.note"))
     return "".join(parts)
 
 
 def _kpi_table(report: Report) -> str:
     lang = report.lang
-    headers = [(_label(report, "col.kpi"), False), (_label(report, "col.value"), True), ("n", True),
-               (_label(report, "col.previous"), True), (_label(report, "col.last_year"), True),
-               (_label(report, "col.reference"), True), (_label(report, "col.score"), True)]
+    headers = [
+        (_label(report, "col.kpi"), False),
+        (_label(report, "col.value"), True),
+        ("n", True),
+        (_label(report, "col.previous"), True),
+        (_label(report, "col.last_year"), True),
+        (_label(report, "col.reference"), True),
+        (_label(report, "col.score"), True),
+    ]
     rows, pillar = [], None
     for line in report.kpis:
         if line.kpi.pillar != pillar:
@@ -196,12 +254,20 @@ def _kpi_table(report: Report) -> str:
         if line.suppressed:
             cells = [fmt.suppressed_text()] + [fmt.DASH] * 5
         else:
-            cells = [fmt.value(r.value, unit, lang=lang), fmt.count(r.n, lang), fmt.value(r.previous, unit, lang=lang),
-                     fmt.value(r.last_year, unit, lang=lang), fmt.value(r.reference, unit, lang=lang),
-                     fmt.score(r.score)]
+            cells = [
+                fmt.value(r.value, unit, lang=lang),
+                fmt.count(r.n, lang),
+                fmt.value(r.previous, unit, lang=lang),
+                fmt.value(r.last_year, unit, lang=lang),
+                fmt.value(r.reference, unit, lang=lang),
+                fmt.score(r.score),
+            ]
         rows.append(("", [line.kpi.label(lang), *cells]))
-    return (_heading(report, "kpis", page_break=True) + _table(headers, rows)
-            + _note(report, "kpis.note", n=fmt.suppressed_text()))
+    return (
+        _heading(report, "kpis", page_break=True)
+        + _table(headers, rows)
+        + _note(report, "kpis.note", n=fmt.suppressed_text())
+    )
 
 
 def _overdue(report: Report) -> str:
@@ -210,17 +276,32 @@ def _overdue(report: Report) -> str:
     if frame.empty:
         return title + _note(report, "overdue.none")
     names = _grid_names(report)
-    headers = [(_label(report, f"col.{c}"), c == "days_past_due") for c in
-               ("eval_id", "case_id", "rated_at", "rating", "service_line", "grid", "overdue_step", "days_past_due")]
+    headers = [
+        (_label(report, f"col.{c}"), c == "days_past_due")
+        for c in ("eval_id", "case_id", "rated_at", "rating", "service_line", "grid", "overdue_step", "days_past_due")
+    ]
     rows = []
     for r in frame.head(OVERDUE_SHOWN).itertuples(index=False):
-        steps = [_label(report, f"overdue.{step}") for step, late in
-                 (("rectify", r.rectify_overdue), ("callback", r.callback_overdue)) if late]
-        rows.append(("", [r.eval_id, _or_dash(r.case_id), fmt.day(r.rated_at, lang),
-                          code_label("rating", str(int(r.rating)), lang),
-                          code_label("service_line", r.service_line, lang),
-                          names.get(r.grid_id, _or_dash(r.grid_id)), _label(report, "list_joiner").join(steps),
-                          fmt.count(r.days_past_due, lang)]))
+        steps = [
+            _label(report, f"overdue.{step}")
+            for step, late in (("rectify", r.rectify_overdue), ("callback", r.callback_overdue))
+            if late
+        ]
+        rows.append(
+            (
+                "",
+                [
+                    r.eval_id,
+                    _or_dash(r.case_id),
+                    fmt.day(r.rated_at, lang),
+                    code_label("rating", str(int(r.rating)), lang),
+                    code_label("service_line", r.service_line, lang),
+                    names.get(r.grid_id, _or_dash(r.grid_id)),
+                    _label(report, "list_joiner").join(steps),
+                    fmt.count(r.days_past_due, lang),
+                ],
+            )
+        )
     more = len(frame) - OVERDUE_SHOWN
     tail = _note(report, "overdue.more", n=fmt.count(more, lang)) if more > 0 else ""
     note = _note(report, "overdue.note", n=fmt.count(len(frame), lang))
@@ -277,28 +358,52 @@ def _sources(report: Report) -> str:
     title = _heading(report, "sources")
     if frame.empty:
         return title + _note(report, "sources.none")
-    headers = [(_label(report, "col.file"), False), (_label(report, "col.table"), False),
-               (_label(report, "col.rows_loaded"), True), (_label(report, "col.imported_at"), True)]
-    rows = [("", [r.file_name, _table_label(r.target, lang), fmt.count(r.rows_loaded, lang),
-                  fmt.day(r.finished_at, lang)]) for r in frame.itertuples(index=False)]
+    headers = [
+        (_label(report, "col.file"), False),
+        (_label(report, "col.table"), False),
+        (_label(report, "col.rows_loaded"), True),
+        (_label(report, "col.imported_at"), True),
+    ]
+    rows = [
+        ("", [r.file_name, _table_label(r.target, lang), fmt.count(r.rows_loaded, lang), fmt.day(r.finished_at, lang)])
+        for r in frame.itertuples(index=False)
+    ]
     return title + _table(headers, rows)
 
 
 def render_html(report: Report) -> str:
     figures = figures_json(report)
-    body = "".join([_cover(report), _summary(report), _headline(report), _scores(report), _highlights(report),
-                    _charts(report, figures), _kpi_table(report), _overdue(report), _grid_table(report),
-                    _definitions(report), _sources(report)])
+    body = "".join(
+        [
+            _cover(report),
+            _summary(report),
+            _headline(report),
+            _scores(report),
+            _highlights(report),
+            _charts(report, figures),
+            _kpi_table(report),
+            _overdue(report),
+            _grid_table(report),
+            _definitions(report),
+            _sources(report),
+        ]
+    )
     figures_js = "[" + ",".join(f'{{"id": {json.dumps(dom_id)}, "figure": {fig}}}' for _, dom_id, fig in figures) + "]"
     return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-        html_lang="zh-CN" if report.lang == "zh" else "en", title=_e(_label(report, "title")),
-        plotly_js=get_plotlyjs(), body=body, figures=figures_js.replace("</", "<\\/"))
+        html_lang="zh-CN" if report.lang == "zh" else "en",
+        title=_e(_label(report, "title")),
+        plotly_js=get_plotlyjs(),
+        body=body,
+        figures=figures_js.replace("</", "<\\/"),
+    )
 
 
 def footer_template(report: Report) -> str:
     """Chromium's page footer: community, month, page x / y (its own small font: it does not inherit the CSS)."""
     text = _e(_label(report, "footer", community=report.community, month=fmt.month(report.month, report.lang)))
-    return ('<div style="font-family: \'Noto Sans CJK SC\', sans-serif; font-size: 7.5pt; color: #7b8794; '
-            'width: 100%; padding: 0 15mm; display: flex; justify-content: space-between;">'
-            f'<span>{text}</span><span><span class="pageNumber"></span> / '
-            '<span class="totalPages"></span></span></div>')
+    return (
+        "<div style=\"font-family: 'Noto Sans CJK SC', sans-serif; font-size: 7.5pt; color: #7b8794; "
+        'width: 100%; padding: 0 15mm; display: flex; justify-content: space-between;">'
+        f'<span>{text}</span><span><span class="pageNumber"></span> / '
+        '<span class="totalPages"></span></span></div>'
+    )

@@ -4,6 +4,7 @@ Charts are plotly.js figures inlined into the HTML (no network); the page sets `
 figure has drawn, and only then is it printed, so the PDF never catches a half-drawn chart. Chromium embeds the
 Noto CJK glyphs it used (as Type 3 fonts), so the PDF shows Chinese on a machine without the font.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,15 @@ from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # STACK.md: these keep chromium off the network and working as root in a container.
-CHROMIUM_ARGS = ("--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync")
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 RENDER_TIMEOUT_MS = 60_000
 
 
@@ -25,8 +33,10 @@ def html_to_pdf(html: str, footer_html: str = "<span></span>") -> bytes:
     """Print `html` to an A4 PDF once its charts have drawn, with `footer_html` at the foot of every page
     (chromium's footer template: `pageNumber` / `totalPages` spans are filled in)."""
     if not Path(CHROMIUM).exists():
-        raise RendererMissing("chromium is not installed: run `apt-get install chromium fonts-noto-cjk` "
-                              "(or scripts/ensure-browser as root)")
+        raise RendererMissing(
+            "chromium is not installed: run `apt-get install chromium fonts-noto-cjk` "
+            "(or scripts/ensure-browser as root)"
+        )
     # Playwright's sync API refuses to start in a thread where it already runs (a page that drives a browser,
     # a test session's browser fixture); a thread of its own always works.
     with ThreadPoolExecutor(max_workers=1) as pool:
@@ -42,9 +52,14 @@ def _print(html: str, footer_html: str) -> bytes:
             page = browser.new_page()
             page.set_content(html, wait_until="load", timeout=RENDER_TIMEOUT_MS)
             page.wait_for_function("window.chartsReady === true", timeout=RENDER_TIMEOUT_MS)
-            return page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
-                            display_header_footer=True, header_template="<span></span>",
-                            footer_template=footer_html)
+            return page.pdf(
+                format="A4",
+                print_background=True,
+                prefer_css_page_size=True,
+                display_header_footer=True,
+                header_template="<span></span>",
+                footer_template=footer_html,
+            )
         finally:
             browser.close()
 

@@ -4,6 +4,7 @@
 
 Every number goes through `jianfu.ui.format`; the words come from the `report.sentence.*` strings.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,6 +20,7 @@ RUN_WORTH_SAYING = 3
 @dataclass(frozen=True)
 class Facts:
     """What a sentence may say about one KPI in the report month."""
+
     label: str
     unit: str | None
     value: float | None
@@ -66,8 +68,7 @@ def change_clause(facts: Facts, lang: str) -> str:
 
 def _pattern_clause(facts: Facts, lang: str) -> str | None:
     if facts.limit_side in ("above", "below") and not _missing(facts.limit):
-        return t(f"report.sentence.{facts.limit_side}_limit", lang,
-                 limit=fmt.value(facts.limit, facts.unit, lang=lang))
+        return t(f"report.sentence.{facts.limit_side}_limit", lang, limit=fmt.value(facts.limit, facts.unit, lang=lang))
     if facts.run_side in ("above", "below") and facts.run_months >= RUN_WORTH_SAYING:
         return t(f"report.sentence.run_{facts.run_side}", lang, months=facts.run_months)
     return None
@@ -77,8 +78,9 @@ def _target_clause(facts: Facts, lang: str) -> str | None:
     if not off_target(facts.value, facts.target, facts.direction):
         return None
     kind = "baseline" if facts.target_is_baseline else "target"
-    return t(f"report.sentence.misses_{kind}_{facts.direction}", lang,
-             target=fmt.value(facts.target, facts.unit, lang=lang))
+    return t(
+        f"report.sentence.misses_{kind}_{facts.direction}", lang, target=fmt.value(facts.target, facts.unit, lang=lang)
+    )
 
 
 def sentence(facts: Facts, lang: str) -> str:
@@ -87,9 +89,12 @@ def sentence(facts: Facts, lang: str) -> str:
         return t("report.sentence.suppressed", lang, label=facts.label, n=fmt.suppressed_text())
     if _missing(facts.value):
         return t("report.sentence.no_value", lang, label=facts.label)
-    clauses = [t("report.sentence.value", lang, label=facts.label,
-                 value=fmt.value(facts.value, facts.unit, lang=lang)),
-               change_clause(facts, lang), _pattern_clause(facts, lang), _target_clause(facts, lang)]
+    clauses = [
+        t("report.sentence.value", lang, label=facts.label, value=fmt.value(facts.value, facts.unit, lang=lang)),
+        change_clause(facts, lang),
+        _pattern_clause(facts, lang),
+        _target_clause(facts, lang),
+    ]
     text = t("report.sentence.joiner", lang).join(c for c in clauses if c)
     return text + t("report.sentence.end", lang)
 

@@ -9,6 +9,7 @@ that stands out. The overview and the report both call this, so the two say the 
   sentence is about, with at least rank_below_n observations (a group on n < 30 is never named); of several,
   the one furthest beyond its limit.
 """
+
 from __future__ import annotations
 
 import math
@@ -64,14 +65,16 @@ def pick(results: dict, cat: Catalogue, shown: int = SHOWN) -> tuple[list[Pick],
     changes = _candidates(results, cat)
     improved = sorted((k for k, c in changes.items() if c > 0), key=lambda k: (-changes[k], order.index(k)))
     _, short = ranking.best_and_worst(results, cat, shown=len(cat))
-    worsened = sorted((k for k, c in changes.items() if c < 0 and k not in short),
-                      key=lambda k: (changes[k], order.index(k)))
+    worsened = sorted(
+        (k for k, c in changes.items() if c < 0 and k not in short), key=lambda k: (changes[k], order.index(k))
+    )
     problems = [Pick(k, "off_target") for k in short] + [Pick(k, "worsened") for k in worsened]
     return [Pick(k, "improved") for k in improved[:shown]], problems[:shown]
 
 
-def standout(frames: dict[str, pd.DataFrame], names: dict[str, dict], direction: str, side: str
-             ) -> tuple[str, str, float] | None:
+def standout(
+    frames: dict[str, pd.DataFrame], names: dict[str, dict], direction: str, side: str
+) -> tuple[str, str, float] | None:
     """(split, group name, value) of the group furthest beyond its 95% funnel limit on `side` ("good"/"bad"),
     among groups with n ≥ rank_below_n; None when none stands out. `frames` is {split: compute_by frame}."""
     rank_below = int(settings.get("rank_below_n"))
@@ -106,8 +109,13 @@ def sentence(item: Pick, result, kpi, frames: dict[str, pd.DataFrame], names: di
     clauses = [t("report.sentence.value", lang, label=label, value=fmt.value(result.value, unit, lang=lang))]
     if item.kind == "off_target":
         kind = "baseline" if kpi.target_source == "baseline" else "target"
-        clauses.append(t(f"report.sentence.misses_{kind}_{kpi.direction}", lang,
-                         target=fmt.value(result.reference, unit, lang=lang)))
+        clauses.append(
+            t(
+                f"report.sentence.misses_{kind}_{kpi.direction}",
+                lang,
+                target=fmt.value(result.reference, unit, lang=lang),
+            )
+        )
     else:
         facts = sentences.Facts(label=label, unit=unit, value=result.value, previous=result.previous)
         clauses.append(sentences.change_clause(facts, lang))
@@ -115,16 +123,24 @@ def sentence(item: Pick, result, kpi, frames: dict[str, pd.DataFrame], names: di
     if group is not None:
         split, name, value = group
         high = (kpi.direction == "up") == (item.kind == "improved")
-        clauses.append(t(f"report.summary.{'highest' if high else 'lowest'}_{SPLITS[split]}", lang, name=name,
-                         value=fmt.value(value, unit, lang=lang)))
+        clauses.append(
+            t(
+                f"report.summary.{'highest' if high else 'lowest'}_{SPLITS[split]}",
+                lang,
+                name=name,
+                value=fmt.value(value, unit, lang=lang),
+            )
+        )
     return t("report.sentence.joiner", lang).join(clauses) + t("report.sentence.end", lang)
 
 
-def summary(results: dict, cat: Catalogue, breakdowns: dict[str, dict[str, pd.DataFrame]],
-            names: dict[str, dict], lang: str) -> tuple[list[str], list[str]]:
+def summary(
+    results: dict, cat: Catalogue, breakdowns: dict[str, dict[str, pd.DataFrame]], names: dict[str, dict], lang: str
+) -> tuple[list[str], list[str]]:
     """(improvement sentences, problem sentences). `breakdowns` is {kpi_id: {split: compute_by frame}} for the
     picked KPIs (a KPI without a split simply names no group); `names` is {split: {code: label}}."""
     improved, problems = pick(results, cat)
+
     def write(item: Pick) -> str:
         return sentence(item, results[item.kpi_id], cat[item.kpi_id], breakdowns.get(item.kpi_id, {}), names, lang)
 

@@ -6,6 +6,7 @@ data-as-of date and the KPI definitions; text cells are formula-neutralised.
 
 Suppressed values (the engine's n < 10 rule) are the text "n<10" and their row carries no other number.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -15,8 +16,18 @@ from jianfu.report.content import CHARTS, Report
 from jianfu.ui import format as fmt
 from jianfu.ui.i18n import code_label, has, t
 
-KPI_NUMBERS = ("value", "numerator", "denominator", "n", "ci_low", "ci_high", "previous", "last_year",
-               "reference", "score")
+KPI_NUMBERS = (
+    "value",
+    "numerator",
+    "denominator",
+    "n",
+    "ci_low",
+    "ci_high",
+    "previous",
+    "last_year",
+    "reference",
+    "score",
+)
 # Columns that hold the KPI's own value: a rate where the KPI is a proportion (the % format goes by row).
 KPI_VALUES = ("value", "ci_low", "ci_high", "previous", "last_year", "reference")
 TREND_VALUES = ("value", "mean", "ucl", "lcl")
@@ -28,10 +39,17 @@ def _h(report: Report, key: str) -> str:
 
 
 def _scores(report: Report) -> pd.DataFrame:
-    rows = [{_h(report, "pillar"): t("report.scores.overall", report.lang) if s.key == "overall"
-             else code_label("pillar", s.key, report.lang),
-             _h(report, "score"): s.score, _h(report, "previous"): s.previous, _h(report, "last_year"): s.last_year}
-            for s in report.scores]
+    rows = [
+        {
+            _h(report, "pillar"): t("report.scores.overall", report.lang)
+            if s.key == "overall"
+            else code_label("pillar", s.key, report.lang),
+            _h(report, "score"): s.score,
+            _h(report, "previous"): s.previous,
+            _h(report, "last_year"): s.last_year,
+        }
+        for s in report.scores
+    ]
     return pd.DataFrame(rows)
 
 
@@ -42,11 +60,17 @@ def _kpis(report: Report) -> pd.DataFrame:
         numbers = {name: getattr(r, name) for name in KPI_NUMBERS}
         if line.suppressed:
             numbers = {name: None for name in KPI_NUMBERS} | {"value": fmt.suppressed_text()}
-        rows.append({_kpi_id(report): line.kpi.id, _h(report, "kpi"): line.kpi.label(report.lang),
-                     _h(report, "unit"): code_label("unit", line.kpi.unit, report.lang),
-                     **{_h(report, name): value for name, value in numbers.items()},
-                     _h(report, "signal_rule"): line.signal_rule if line.signal else "",
-                     _h(report, "off_target"): line.off_target, _h(report, "sentence"): line.sentence})
+        rows.append(
+            {
+                _kpi_id(report): line.kpi.id,
+                _h(report, "kpi"): line.kpi.label(report.lang),
+                _h(report, "unit"): code_label("unit", line.kpi.unit, report.lang),
+                **{_h(report, name): value for name, value in numbers.items()},
+                _h(report, "signal_rule"): line.signal_rule if line.signal else "",
+                _h(report, "off_target"): line.off_target,
+                _h(report, "sentence"): line.sentence,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -64,8 +88,13 @@ def _trends(report: Report) -> pd.DataFrame:
         series = report.charts.get(chart.key)
         if series is None or series.empty:
             continue
-        shown = series[["period_start", "period_end", "value", "n", "mean", "ucl", "lcl", "signal",
-                        "suppressed", "partial"]].copy().astype(object)
+        shown = (
+            series[
+                ["period_start", "period_end", "value", "n", "mean", "ucl", "lcl", "signal", "suppressed", "partial"]
+            ]
+            .copy()
+            .astype(object)
+        )
         hidden = shown["suppressed"].astype(bool)
         shown.loc[hidden, "value"] = fmt.suppressed_text()
         shown.loc[hidden, "n"] = None
@@ -73,32 +102,53 @@ def _trends(report: Report) -> pd.DataFrame:
         shown.insert(0, "kpi_id", chart.kpi_id)
         parts.append(shown.drop(columns=["suppressed"]))
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    headers = {c: _kpi_id(report) if c == "kpi_id" else _h(report, "period_value" if c == "value" else c)
-               for c in frame.columns}
+    headers = {
+        c: _kpi_id(report) if c == "kpi_id" else _h(report, "period_value" if c == "value" else c)
+        for c in frame.columns
+    }
     return frame.rename(columns=headers)
 
 
 def _grids(report: Report) -> pd.DataFrame:
-    frame = report.grids[["grid_id", "name", "kpi_id", "value", "numerator", "denominator", "n",
-                          "suppressed"]].copy().astype(object)
+    frame = (
+        report.grids[["grid_id", "name", "kpi_id", "value", "numerator", "denominator", "n", "suppressed"]]
+        .copy()
+        .astype(object)
+    )
     hidden = frame["suppressed"].astype(bool)
     frame.loc[hidden, ["numerator", "denominator", "n"]] = None
     frame.loc[hidden, "value"] = fmt.suppressed_text()
     frame.insert(3, "kpi", [report.catalogue[k].label(report.lang) for k in frame["kpi_id"]])
     frame = frame.drop(columns=["suppressed"])
-    return frame.rename(columns={"kpi_id": _kpi_id(report)} | {
-        c: _h(report, c) for c in ("grid_id", "name", "kpi", "value", "numerator", "denominator", "n")})
+    return frame.rename(
+        columns={"kpi_id": _kpi_id(report)}
+        | {c: _h(report, c) for c in ("grid_id", "name", "kpi", "value", "numerator", "denominator", "n")}
+    )
 
 
 def _overdue(report: Report) -> pd.DataFrame:
-    columns = ["eval_id", "case_id", "rated_at", "rating", "source", "service_line", "grid_id", "team",
-               "rectify_due_at", "rectified_at", "callback_at", "rectify_overdue", "callback_overdue",
-               "days_past_due"]
+    columns = [
+        "eval_id",
+        "case_id",
+        "rated_at",
+        "rating",
+        "source",
+        "service_line",
+        "grid_id",
+        "team",
+        "rectify_due_at",
+        "rectified_at",
+        "callback_at",
+        "rectify_overdue",
+        "callback_overdue",
+        "days_past_due",
+    ]
     frame = report.overdue[[c for c in columns if c in report.overdue.columns]].copy()
     for column, kind in OVERDUE_CODES.items():
         if column in frame.columns:
-            frame[column] = frame[column].map(lambda code, kind=kind: None if pd.isna(code) else
-                                              code_label(kind, code, report.lang))
+            frame[column] = frame[column].map(
+                lambda code, kind=kind: None if pd.isna(code) else code_label(kind, code, report.lang)
+            )
     return frame.rename(columns={c: _h(report, c) for c in frame.columns})
 
 
@@ -106,7 +156,8 @@ def _sources(report: Report) -> pd.DataFrame:
     frame = report.sources.copy()
     if "target" in frame.columns:  # the canonical table an export went to, by its name in the explorer
         frame["target"] = frame["target"].map(
-            lambda name: t(f"explorer.table.{name}", report.lang) if has(f"explorer.table.{name}") else name)
+            lambda name: t(f"explorer.table.{name}", report.lang) if has(f"explorer.table.{name}") else name
+        )
     return frame.rename(columns={c: _h(report, c) for c in frame.columns})
 
 
@@ -126,11 +177,23 @@ def render_xlsx(report: Report) -> bytes:
         sheet["overdue"]: _overdue(report),
         sheet["sources"]: _sources(report),
     }
-    percent = {sheet["kpis"]: [_h(report, c) for c in KPI_VALUES],
-               sheet["trends"]: [_h(report, "period_value" if c == "value" else c) for c in TREND_VALUES],
-               sheet["grids"]: [_h(report, "value")]}
-    percent_rows = {sheet["kpis"]: _rate_rows(report, kpis_frame), sheet["trends"]: _rate_rows(report, trends_frame),
-                    sheet["grids"]: _rate_rows(report, grids_frame)}
+    percent = {
+        sheet["kpis"]: [_h(report, c) for c in KPI_VALUES],
+        sheet["trends"]: [_h(report, "period_value" if c == "value" else c) for c in TREND_VALUES],
+        sheet["grids"]: [_h(report, "value")],
+    }
+    percent_rows = {
+        sheet["kpis"]: _rate_rows(report, kpis_frame),
+        sheet["trends"]: _rate_rows(report, trends_frame),
+        sheet["grids"]: _rate_rows(report, grids_frame),
+    }
     kpis = [report.catalogue["city_score"], *[line.kpi for line in report.kpis]]
-    return to_xlsx(frames, filters=report.filters, as_of=report.data_as_of, kpis=kpis, lang=report.lang,
-                   percent=percent, percent_rows=percent_rows)
+    return to_xlsx(
+        frames,
+        filters=report.filters,
+        as_of=report.data_as_of,
+        kpis=kpis,
+        lang=report.lang,
+        percent=percent,
+        percent_rows=percent_rows,
+    )

@@ -1,5 +1,6 @@
 """Record-keeping burden: the ledger inventory with its reform history, observed record entries (with the
 same event keyed into several ledgers), and the inspections demanded of the community."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,8 +34,9 @@ def build_ledgers(rng: np.random.Generator) -> pd.DataFrame:
     since = (np.datetime64("2016-01", "M") + rng.integers(0, 90, n)).astype("datetime64[D]")
 
     # outcome: 0 kept, 1 re-estimated (fewer copies), 2 abolished, 3 merged, 4 digitised
-    outcome = np.where(has_basis, weighted(rng, n, (0.25, 0.2, 0.2, 0.13, 0.22)),
-                       weighted(rng, n, (0.1, 0.15, 0.38, 0.15, 0.22)))
+    outcome = np.where(
+        has_basis, weighted(rng, n, (0.25, 0.2, 0.2, 0.13, 0.22)), weighted(rng, n, (0.1, 0.15, 0.38, 0.15, 0.22))
+    )
     changed = outcome != 0
     change = CHANGE_DATES[weighted(rng, n, (0.35, 0.25, 0.2, 0.1, 0.1))]
     survivors = np.flatnonzero(np.isin(outcome, (0, 1, 4)))
@@ -53,17 +55,25 @@ def build_ledgers(rng: np.random.Generator) -> pd.DataFrame:
     rows = np.concatenate([base, base[changed]])
     is_after = np.arange(len(rows)) >= n
     pick = lambda before, later_: np.where(is_after, np.asarray(later_)[rows], np.asarray(before)[rows])  # noqa: E731
-    return frame("ledgers", {
-        "ledger_id": ledger_id[rows], "name": name[rows], "owner_dept": dept[rows], "legal_basis": basis[rows],
-        "status": pick(np.full(n, "active"), after["status"]),
-        "merged_into": np.where(is_after, merged_into[rows], None),
-        "frequency_per_year": frequency[rows], "population": population[rows],
-        "minutes_per_entry": pick(minutes, after["minutes"]), "copies": pick(copies, after["copies"]),
-        "paper": pick(paper, after["paper"]),
-        "fields": [fields[i] for i in rows],
-        "valid_from": np.where(is_after, change[rows], since[rows]),
-        "valid_to": np.where(~is_after & changed[rows], change[rows], np.datetime64("NaT")),
-    }).sort_values(["ledger_id", "valid_from"], ignore_index=True)
+    return frame(
+        "ledgers",
+        {
+            "ledger_id": ledger_id[rows],
+            "name": name[rows],
+            "owner_dept": dept[rows],
+            "legal_basis": basis[rows],
+            "status": pick(np.full(n, "active"), after["status"]),
+            "merged_into": np.where(is_after, merged_into[rows], None),
+            "frequency_per_year": frequency[rows],
+            "population": population[rows],
+            "minutes_per_entry": pick(minutes, after["minutes"]),
+            "copies": pick(copies, after["copies"]),
+            "paper": pick(paper, after["paper"]),
+            "fields": [fields[i] for i in rows],
+            "valid_from": np.where(is_after, change[rows], since[rows]),
+            "valid_to": np.where(~is_after & changed[rows], change[rows], np.datetime64("NaT")),
+        },
+    ).sort_values(["ledger_id", "valid_from"], ignore_index=True)
 
 
 def _half(minutes: np.ndarray) -> np.ndarray:
@@ -83,8 +93,9 @@ def _merge_target(rng, survivors: np.ndarray, dept: np.ndarray, i: int) -> str:
     return f"TZ{target + 1:03d}"
 
 
-def build_record_entries(rng: np.random.Generator, scale: float, ledgers: pd.DataFrame, households: int,
-                         workers: pd.DataFrame) -> pd.DataFrame:
+def build_record_entries(
+    rng: np.random.Generator, scale: float, ledgers: pd.DataFrame, households: int, workers: pd.DataFrame
+) -> pd.DataFrame:
     """Observed entries, month by month, into the ledgers in use (active or digitised) that month. Before
     the reform one event (a visit) is often keyed into several ledgers; afterwards rarely."""
     social = workers.loc[workers["role"] == "social_worker", "worker_id"].to_numpy()
@@ -93,8 +104,11 @@ def build_record_entries(rng: np.random.Generator, scale: float, ledgers: pd.Dat
     for month in months:
         first = month.astype("datetime64[D]")
         p = float(tl.reform_progress(np.array([first]))[0])
-        current = ledgers[(ledgers["valid_from"] <= first) & ~(ledgers["valid_to"] <= first)
-                          & ledgers["status"].isin(["active", "digitised"])]
+        current = ledgers[
+            (ledgers["valid_from"] <= first)
+            & ~(ledgers["valid_to"] <= first)
+            & ledgers["status"].isin(["active", "digitised"])
+        ]
         volume = (current["frequency_per_year"] * current["population"]).to_numpy() ** 0.5
         n_events = rng.poisson(tl.lerp(520, 400, p) * scale)
         copies = 1 + rng.binomial(3, tl.lerp(0.2, 0.04, p), n_events)
@@ -107,22 +121,34 @@ def build_record_entries(rng: np.random.Generator, scale: float, ledgers: pd.Dat
         workdays = np.arange(first, (month + 1).astype("datetime64[D]"))
         workdays = workdays[tl.is_working_day(workdays)]
         at = tl.minutes(workdays[rng.integers(0, len(workdays), n_events)], rng.integers(540, 1050, n_events))
-        parts.append({
-            "ledger_id": current["ledger_id"].to_numpy()[ledger_pos],
-            "worker_id": social[rng.integers(0, len(social), n_events)][event],
-            "recorded_at": at[event] + k * rng.integers(10, 180, len(event)),
-            "subject": rng.integers(0, households, n_events)[event], "event": event,
-            "minutes": _half(current["minutes_per_entry"].to_numpy()[ledger_pos] * rng.lognormal(0, 0.3, len(event))),
-        })
+        parts.append(
+            {
+                "ledger_id": current["ledger_id"].to_numpy()[ledger_pos],
+                "worker_id": social[rng.integers(0, len(social), n_events)][event],
+                "recorded_at": at[event] + k * rng.integers(10, 180, len(event)),
+                "subject": rng.integers(0, households, n_events)[event],
+                "event": event,
+                "minutes": _half(
+                    current["minutes_per_entry"].to_numpy()[ledger_pos] * rng.lognormal(0, 0.3, len(event))
+                ),
+            }
+        )
     offsets = np.cumsum([0] + [p["event"].max(initial=-1) + 1 for p in parts[:-1]])
     event = np.concatenate([p["event"] + o for p, o in zip(parts, offsets)])
     col = lambda name: np.concatenate([p[name] for p in parts])  # noqa: E731
     n = len(event)
-    return frame("record_entries", {
-        "entry_id": ids("LH", np.arange(1, n + 1), max(7, len(str(n)))), "ledger_id": col("ledger_id"),
-        "worker_id": col("worker_id"), "recorded_at": col("recorded_at"),
-        "subject_key": ids("H", col("subject"), 6), "event_key": ids("EV", event + 1, 7), "minutes": col("minutes"),
-    })
+    return frame(
+        "record_entries",
+        {
+            "entry_id": ids("LH", np.arange(1, n + 1), max(7, len(str(n)))),
+            "ledger_id": col("ledger_id"),
+            "worker_id": col("worker_id"),
+            "recorded_at": col("recorded_at"),
+            "subject_key": ids("H", col("subject"), 6),
+            "event_key": ids("EV", event + 1, 7),
+            "minutes": col("minutes"),
+        },
+    )
 
 
 def build_inspections(rng: np.random.Generator, scale: float) -> pd.DataFrame:
@@ -132,12 +158,18 @@ def build_inspections(rng: np.random.Generator, scale: float) -> pd.DataFrame:
     n = len(day)
     p = progress[day]
     kinds = list(cat.INSPECTION_KINDS)
-    return frame("inspections", {
-        "inspection_id": ids("JC", np.arange(1, n + 1), 5), "held_on": days[day],
-        "body": labels(rng.integers(0, len(cat.INSPECTION_BODIES), n), cat.INSPECTION_BODIES),
-        "kind": labels(weighted_by_progress(rng, p, (0.3, 0.35, 0.15, 0.1, 0.1), (0.2, 0.35, 0.25, 0.05, 0.15)), kinds),
-        "in_annual_plan": rng.random(n) < tl.lerp(0.45, 0.8, p),
-        "materials_requested": rng.poisson(tl.lerp(6.0, 2.0, p)),
-        "photo_evidence_required": rng.random(n) < tl.lerp(0.6, 0.15, p),
-        "staff_hours": np.maximum(0.5, np.rint(rng.gamma(2.0, tl.lerp(10.0, 4.0, p) / 2.0) * 2) / 2),
-    })
+    return frame(
+        "inspections",
+        {
+            "inspection_id": ids("JC", np.arange(1, n + 1), 5),
+            "held_on": days[day],
+            "body": labels(rng.integers(0, len(cat.INSPECTION_BODIES), n), cat.INSPECTION_BODIES),
+            "kind": labels(
+                weighted_by_progress(rng, p, (0.3, 0.35, 0.15, 0.1, 0.1), (0.2, 0.35, 0.25, 0.05, 0.15)), kinds
+            ),
+            "in_annual_plan": rng.random(n) < tl.lerp(0.45, 0.8, p),
+            "materials_requested": rng.poisson(tl.lerp(6.0, 2.0, p)),
+            "photo_evidence_required": rng.random(n) < tl.lerp(0.6, 0.15, p),
+            "staff_hours": np.maximum(0.5, np.rint(rng.gamma(2.0, tl.lerp(10.0, 4.0, p) / 2.0) * 2) / 2),
+        },
+    )

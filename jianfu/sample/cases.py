@@ -1,6 +1,7 @@
 """Cases: the service centre's 办件 (~550 a month) and the resident centre's grid cases (~250 a month).
 Everything is drawn per column over all cases at once; the reform moves each case's parameters according
 to how far the reform had progressed on the day it was received."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -10,8 +11,18 @@ import pyarrow.compute as pc
 
 from jianfu.sample import catalogue as cat
 from jianfu.sample import timeline as tl
-from jianfu.sample.frames import (constant, daily_counts, frame, gamma_minutes, ids, labels, later, masked_bool,
-                                  weighted, weighted_by_progress)
+from jianfu.sample.frames import (
+    constant,
+    daily_counts,
+    frame,
+    gamma_minutes,
+    ids,
+    labels,
+    later,
+    masked_bool,
+    weighted,
+    weighted_by_progress,
+)
 
 APPLICANTS = 9_000  # distinct residents who apply or report; exports render them as fake names and phones
 SERVICE_CHANNELS = ("window", "hotline", "online", "mobile")
@@ -43,8 +54,9 @@ def _resident_weights(grids: pd.DataFrame) -> np.ndarray:
     return grids["residents"].to_numpy(dtype=np.float64)
 
 
-def service_center_cases(rng: np.random.Generator, scale: float, grids: pd.DataFrame,
-                         workers: pd.DataFrame) -> pd.DataFrame:
+def service_center_cases(
+    rng: np.random.Generator, scale: float, grids: pd.DataFrame, workers: pd.DataFrame
+) -> pd.DataFrame:
     days = tl.all_days()
     working = tl.is_working_day(days)
     season = tl.seasonality(days)
@@ -65,11 +77,16 @@ def service_center_cases(rng: np.random.Generator, scale: float, grids: pd.DataF
     matter = weighted_by_progress(rng, p, num[:, 0], num[:, 1])
     promise = np.rint(tl.lerp(num[matter, 2], num[matter, 3], p)).astype(np.int64)
     immediate = rng.random(n) < tl.lerp(num[matter, 4], num[matter, 5], p)
-    materials = np.maximum(1, np.rint(tl.lerp(num[matter, 6], num[matter, 7], p)) + rng.integers(-1, 2, n)).astype(np.int64)
+    materials = np.maximum(1, np.rint(tl.lerp(num[matter, 6], num[matter, 7], p)) + rng.integers(-1, 2, n)).astype(
+        np.int64
+    )
     reused = rng.binomial(materials, tl.lerp(0.05, 0.45, p))
 
-    accept_lag = np.where(is_window, rng.integers(3, 26, n),
-                          np.where(is_hotline, rng.integers(10, 121, n), gamma_minutes(rng, tl.lerp(1080, 180, p))))
+    accept_lag = np.where(
+        is_window,
+        rng.integers(3, 26, n),
+        np.where(is_hotline, rng.integers(10, 121, n), gamma_minutes(rng, tl.lerp(1080, 180, p))),
+    )
     accepted = received + accept_lag
     handed = accepted + gamma_minutes(rng, tl.lerp(26 * 60, 4 * 60, p))
     cycle = np.floor(promise * rng.lognormal(np.log(tl.lerp(0.55, 0.45, p)), 0.45))
@@ -87,22 +104,40 @@ def service_center_cases(rng: np.random.Generator, scale: float, grids: pd.DataF
     status = _status_at_end(accepted, decided, cancelled, returned)
     closed = np.where(status == 2, closed, tl.NAT)
 
-    visits = np.where(is_digital, np.where(rng.random(n) < tl.lerp(0.5, 0.9, p), 0, 1 + rng.poisson(0.3, n)),
-                      1 + rng.poisson(np.where(is_hotline, 0.5, tl.lerp(0.8, 0.12, p))))
+    visits = np.where(
+        is_digital,
+        np.where(rng.random(n) < tl.lerp(0.5, 0.9, p), 0, 1 + rng.poisson(0.3, n)),
+        1 + rng.poisson(np.where(is_hotline, 0.5, tl.lerp(0.8, 0.12, p))),
+    )
     gov = workers.loc[workers["team"] == "gov_affairs", "worker_id"].to_numpy()
-    return frame("cases", {
-        "case_id": _case_ids("FW", received), "received_at": received,
-        "accepted_at": later(accepted, tl.END_TS), "handed_off_at": later(handed, tl.END_TS),
-        "first_response_at": None, "due_at": due, "closed_at": closed,
-        "status": labels(status, _STATUS), "service_line": labels(matter, lines), "matter": labels(matter, names),
-        "channel": labels(channel, SERVICE_CHANNELS), "center": constant("service_center", n),
-        "grid_id": labels(weighted(rng, n, _resident_weights(grids)), grids["grid_id"]),
-        "worker_id": labels(rng.integers(0, len(gov), n), gov), "team": constant("gov_affairs", n),
-        "visits": np.minimum(visits, 8), "materials_required": materials, "materials_reused": reused,
-        "immediate": immediate, "resolved_on_site": None, "reopened_at": None,
-        "applicant_key": labels(rng.integers(0, APPLICANTS, n), _applicant_keys()),
-        **_NOT_IN_THE_COMMUNITY_EXPORTS,
-    })
+    return frame(
+        "cases",
+        {
+            "case_id": _case_ids("FW", received),
+            "received_at": received,
+            "accepted_at": later(accepted, tl.END_TS),
+            "handed_off_at": later(handed, tl.END_TS),
+            "first_response_at": None,
+            "due_at": due,
+            "closed_at": closed,
+            "status": labels(status, _STATUS),
+            "service_line": labels(matter, lines),
+            "matter": labels(matter, names),
+            "channel": labels(channel, SERVICE_CHANNELS),
+            "center": constant("service_center", n),
+            "grid_id": labels(weighted(rng, n, _resident_weights(grids)), grids["grid_id"]),
+            "worker_id": labels(rng.integers(0, len(gov), n), gov),
+            "team": constant("gov_affairs", n),
+            "visits": np.minimum(visits, 8),
+            "materials_required": materials,
+            "materials_reused": reused,
+            "immediate": immediate,
+            "resolved_on_site": None,
+            "reopened_at": None,
+            "applicant_key": labels(rng.integers(0, APPLICANTS, n), _applicant_keys()),
+            **_NOT_IN_THE_COMMUNITY_EXPORTS,
+        },
+    )
 
 
 def _stuck(rng: np.random.Generator, cycle: np.ndarray, limit: np.ndarray) -> np.ndarray:
@@ -152,26 +187,45 @@ def grid_cases(rng: np.random.Generator, scale: float, grids: pd.DataFrame, work
     grid = weighted(rng, n, _resident_weights(grids))
     team_of = dict(zip(workers["worker_id"], workers["team"]))
     applicant = rng.integers(0, APPLICANTS, n)
-    return frame("cases", {
-        "case_id": _case_ids("WG", received), "received_at": received, "accepted_at": None,
-        "handed_off_at": None, "first_response_at": later(responded, tl.END_TS), "due_at": due,
-        "closed_at": np.where(is_closed, closed, tl.NAT), "status": labels(status, _STATUS),
-        "service_line": labels(matter, lines), "matter": labels(matter, names),
-        "channel": labels(channel, GRID_CHANNELS), "center": constant("resident_center", n),
-        "grid_id": labels(grid, grids["grid_id"]), "worker_id": labels(grid, grids["leader_worker_id"]),
-        "team": labels(grid, [team_of[w] for w in grids["leader_worker_id"]]),
-        "visits": None, "materials_required": None, "materials_reused": None, "immediate": None,
-        "resolved_on_site": masked_bool(on_site, is_closed),
-        "reopened_at": np.where(reopen, reopened, tl.NAT),
-        # a problem found on patrol has no requester
-        "applicant_key": labels(np.where(channel == 0, -1, applicant), _applicant_keys()),
-        **_NOT_IN_THE_COMMUNITY_EXPORTS,
-    })
+    return frame(
+        "cases",
+        {
+            "case_id": _case_ids("WG", received),
+            "received_at": received,
+            "accepted_at": None,
+            "handed_off_at": None,
+            "first_response_at": later(responded, tl.END_TS),
+            "due_at": due,
+            "closed_at": np.where(is_closed, closed, tl.NAT),
+            "status": labels(status, _STATUS),
+            "service_line": labels(matter, lines),
+            "matter": labels(matter, names),
+            "channel": labels(channel, GRID_CHANNELS),
+            "center": constant("resident_center", n),
+            "grid_id": labels(grid, grids["grid_id"]),
+            "worker_id": labels(grid, grids["leader_worker_id"]),
+            "team": labels(grid, [team_of[w] for w in grids["leader_worker_id"]]),
+            "visits": None,
+            "materials_required": None,
+            "materials_reused": None,
+            "immediate": None,
+            "resolved_on_site": masked_bool(on_site, is_closed),
+            "reopened_at": np.where(reopen, reopened, tl.NAT),
+            # a problem found on patrol has no requester
+            "applicant_key": labels(np.where(channel == 0, -1, applicant), _applicant_keys()),
+            **_NOT_IN_THE_COMMUNITY_EXPORTS,
+        },
+    )
 
 
 # Fields only a 12345 work-order export carries; the community's own systems leave them empty.
-_NOT_IN_THE_COMMUNITY_EXPORTS = {"street": None, "responded": None, "resolved": None, "satisfaction": None,
-                                 "request_text": None}
+_NOT_IN_THE_COMMUNITY_EXPORTS = {
+    "street": None,
+    "responded": None,
+    "resolved": None,
+    "satisfaction": None,
+    "request_text": None,
+}
 
 
 def _applicant_keys() -> list[str]:

@@ -1,6 +1,7 @@
 """The deliberately bad rows of the committed sample (about 25, spread over the files), so that the rejects
 view has something to show. Each bad row has exactly one problem, on a row that appears in no other file, so
 the expected counts do not depend on the order in which the files are imported."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -111,8 +112,15 @@ def inject(export: Export, rng: np.random.Generator, keep_clean: set[str]) -> li
         junk = defect.kind == "junk"
         target = schema.TABLES[export.table]
         row_loads = junk or not identifies(target.column(canonical[defect.header]), target)
-        done.append(Injected(export.file, export.table, 0 if row_loads else 1, int(junk),
-                             f"{note} ({defect.header} = {frame.at[row, defect.header]!s})"))
+        done.append(
+            Injected(
+                export.file,
+                export.table,
+                0 if row_loads else 1,
+                int(junk),
+                f"{note} ({defect.header} = {frame.at[row, defect.header]!s})",
+            )
+        )
     export.rendered.frame = frame
     return done
 

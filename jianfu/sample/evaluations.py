@@ -1,5 +1,6 @@
 """好差评 ratings of closed service-centre cases and callbacks (回访) of closed grid cases. Bad ratings
 (≤ 2) are rare; real-name ones are verified, rectified by a deadline and called back, mostly on time."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -32,9 +33,11 @@ def service_evaluations(rng: np.random.Generator, cases: pd.DataFrame) -> pd.Dat
     window, hotline = channel == 0, channel == 3
     sms = rng.random(n) < np.where(window, 0.1, 0.2)
     source = np.where(hotline, 3, np.where(sms, 2, np.where(window, 0, 1)))  # index into SOURCES
-    lag = np.select([source == 0, source == 1, source == 2],
-                    [rng.integers(1, 11, n), gamma_minutes(rng, np.full(n, 360.0)), rng.integers(720, 4320, n)],
-                    rng.integers(1440, 4320, n))
+    lag = np.select(
+        [source == 0, source == 1, source == 2],
+        [rng.integers(1, 11, n), gamma_minutes(rng, np.full(n, 360.0)), rng.integers(720, 4320, n)],
+        rng.integers(1440, 4320, n),
+    )
     rated_at = closed_at + lag
     rating = weighted_by_progress(rng, p, SERVICE_RATINGS[0], SERVICE_RATINGS[1]) + 1
     realname = (source != 0) | (rng.random(n) < 0.2)  # the window's rating pad is mostly anonymous
@@ -43,8 +46,16 @@ def service_evaluations(rng: np.random.Generator, cases: pd.DataFrame) -> pd.Dat
     keep = keep[np.argsort(rated_at[keep], kind="stable")]
     case_id = pa.array(cases["case_id"]).filter(pa.array(chosen)).take(pa.array(keep))
     rated_at, rating, source, realname, p = (a[keep] for a in (rated_at, rating, source, realname, p))
-    return _evaluations("PJ", case_id, rated_at, rating, source, realname, _followup(rng, rated_at, rating, realname, p),
-                        _comments(rng, rating <= 2))
+    return _evaluations(
+        "PJ",
+        case_id,
+        rated_at,
+        rating,
+        source,
+        realname,
+        _followup(rng, rated_at, rating, realname, p),
+        _comments(rng, rating <= 2),
+    )
 
 
 def _followup(rng, rated_at, rating, realname, p) -> dict[str, object]:
@@ -63,9 +74,13 @@ def _followup(rng, rated_at, rating, realname, p) -> dict[str, object]:
     callback = np.where(np.isnat(rectified), rated_at, rectified) + rng.integers(1440, 4320, n)
     called = followed & (rng.random(n) < tl.lerp(0.85, 0.99, p)) & (callback <= tl.END_TS)
     resolved = rng.random(n) < np.where(np.isnat(rectified), 0.4, 0.75)
-    return {"verified": masked_bool(verified, followed), "rectify_due_at": np.where(verified, due, tl.NAT),
-            "rectified_at": rectified, "callback_at": np.where(called, callback, tl.NAT),
-            "resolved_answer": labels(np.where(called, np.where(resolved, 0, 1), -1), ANSWERS)}
+    return {
+        "verified": masked_bool(verified, followed),
+        "rectify_due_at": np.where(verified, due, tl.NAT),
+        "rectified_at": rectified,
+        "callback_at": np.where(called, callback, tl.NAT),
+        "resolved_answer": labels(np.where(called, np.where(resolved, 0, 1), -1), ANSWERS),
+    }
 
 
 def grid_callbacks(rng: np.random.Generator, cases: pd.DataFrame) -> pd.DataFrame:
@@ -81,25 +96,49 @@ def grid_callbacks(rng: np.random.Generator, cases: pd.DataFrame) -> pd.DataFram
     keep = keep[np.argsort(rated_at[keep], kind="stable")]
     case_id = pa.array(cases["case_id"]).filter(pa.array(chosen)).take(pa.array(keep))
     rated_at, rating, resolved = rated_at[keep], rating[keep], resolved[keep]
-    followup = {"verified": None, "rectify_due_at": None, "rectified_at": None, "callback_at": rated_at,
-                "resolved_answer": labels(np.where(resolved, 0, 1), ANSWERS)}
-    return _evaluations("HF", case_id, rated_at, rating, np.full(len(keep), 4), np.ones(len(keep), bool), followup,
-                        _comments(rng, rating <= 2))
+    followup = {
+        "verified": None,
+        "rectify_due_at": None,
+        "rectified_at": None,
+        "callback_at": rated_at,
+        "resolved_answer": labels(np.where(resolved, 0, 1), ANSWERS),
+    }
+    return _evaluations(
+        "HF",
+        case_id,
+        rated_at,
+        rating,
+        np.full(len(keep), 4),
+        np.ones(len(keep), bool),
+        followup,
+        _comments(rng, rating <= 2),
+    )
 
 
 def _comments(rng, bad: np.ndarray):
     """A few ratings carry a comment (most bad ones do); some comments run over two lines."""
     n = len(bad)
-    pick = np.where(bad, len(cat.EVALUATION_COMMENTS) + rng.integers(0, len(cat.BAD_COMMENTS), n),
-                    rng.integers(0, len(cat.EVALUATION_COMMENTS), n))
+    pick = np.where(
+        bad,
+        len(cat.EVALUATION_COMMENTS) + rng.integers(0, len(cat.BAD_COMMENTS), n),
+        rng.integers(0, len(cat.EVALUATION_COMMENTS), n),
+    )
     has = rng.random(n) < np.where(bad, 0.6, 0.04)
     return labels(np.where(has, pick, -1), cat.EVALUATION_COMMENTS + cat.BAD_COMMENTS)
 
 
 def _evaluations(prefix, case_id, rated_at, rating, source, realname, followup, comment) -> pd.DataFrame:
     n = len(rated_at)
-    return frame("evaluations", {
-        "eval_id": ids(prefix, np.arange(1, n + 1), max(7, len(str(n)))), "case_id": case_id,
-        "rated_at": rated_at, "rating": rating, "source": labels(source, SOURCES), "realname": realname,
-        **followup, "comment": comment,
-    })
+    return frame(
+        "evaluations",
+        {
+            "eval_id": ids(prefix, np.arange(1, n + 1), max(7, len(str(n)))),
+            "case_id": case_id,
+            "rated_at": rated_at,
+            "rating": rating,
+            "source": labels(source, SOURCES),
+            "realname": realname,
+            **followup,
+            "comment": comment,
+        },
+    )

@@ -1,5 +1,6 @@
 """Write the world as the files a street office's systems export, plus the manifest of what importing them
 must give. The committed sample_data/ is exactly what write_exports(build_world(2026), "sample_data") writes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,8 +17,9 @@ MANIFEST = "manifest.toml"
 MIXED_DATES = ("service_center_cases", "办结时间")  # the xlsx date column that also holds dates typed as text
 
 
-def write_exports(world: dict[str, pd.DataFrame], out_dir: str | Path, large: bool = False, seed: int = 2026,
-                  cases_scale: float = 1.0) -> dict:
+def write_exports(
+    world: dict[str, pd.DataFrame], out_dir: str | Path, large: bool = False, seed: int = 2026, cases_scale: float = 1.0
+) -> dict:
     """Write every export and manifest.toml into out_dir; return the manifest. `seed` is the world's seed: the
     manifest records it and it decides where the bad rows go. `large` (benchmarks) writes every export as
     plain UTF-8 CSV through Arrow, without the deliberately bad rows or text dates."""
@@ -29,8 +31,9 @@ def write_exports(world: dict[str, pd.DataFrame], out_dir: str | Path, large: bo
     injected: list[Injected] = []
     for export in iter_exports(world):
         if large:
-            export = Export(str(Path(export.file).with_suffix(".csv")), export.profile, export.table, "csv",
-                            export.rendered)
+            export = Export(
+                str(Path(export.file).with_suffix(".csv")), export.profile, export.table, "csv", export.rendered
+            )
             write_csv_fast(export.rendered, out / export.file)
         else:
             injected += inject(export, rng, in_several)

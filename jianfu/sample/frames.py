@@ -1,6 +1,7 @@
 """Vectorised helpers shared by the world builders: typed frames that match jianfu/schema.py exactly,
 ids and code columns built in Arrow (10M rows in about a second), and weighted draws whose weights
 move with the reform."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -16,17 +17,24 @@ def frame(table: str, columns: dict[str, object]) -> pd.DataFrame:
     Values may be numpy/Arrow arrays or None for an all-empty column."""
     spec = schema.TABLES[table]
     if set(columns) != set(spec.column_names):
-        raise ValueError(f"{table}: columns differ from the schema: "
-                         f"missing {sorted(set(spec.column_names) - set(columns))}, "
-                         f"extra {sorted(set(columns) - set(spec.column_names))}")
+        raise ValueError(
+            f"{table}: columns differ from the schema: "
+            f"missing {sorted(set(spec.column_names) - set(columns))}, "
+            f"extra {sorted(set(columns) - set(spec.column_names))}"
+        )
     n = next(len(v) for v in columns.values() if v is not None)
     return pd.DataFrame({c.name: _typed(columns[c.name], c.type, n) for c in spec.columns})
 
 
-_EMPTY = {schema.TEXT: lambda n: pa.nulls(n, pa.string()), schema.TS: lambda n: np.full(n, "NaT", "datetime64[m]"),
-          schema.DATE: lambda n: np.full(n, "NaT", "datetime64[D]"), schema.INT: lambda n: masked_int(np.zeros(n), np.zeros(n)),
-          schema.FLOAT: lambda n: np.full(n, np.nan), schema.BOOL: lambda n: masked_bool(np.zeros(n), np.zeros(n)),
-          schema.TEXT_LIST: lambda n: [None] * n}
+_EMPTY = {
+    schema.TEXT: lambda n: pa.nulls(n, pa.string()),
+    schema.TS: lambda n: np.full(n, "NaT", "datetime64[m]"),
+    schema.DATE: lambda n: np.full(n, "NaT", "datetime64[D]"),
+    schema.INT: lambda n: masked_int(np.zeros(n), np.zeros(n)),
+    schema.FLOAT: lambda n: np.full(n, np.nan),
+    schema.BOOL: lambda n: masked_bool(np.zeros(n), np.zeros(n)),
+    schema.TEXT_LIST: lambda n: [None] * n,
+}
 
 
 def _typed(values, kind: str, n: int) -> pd.Series:
@@ -58,8 +66,9 @@ def ids(prefix: str | pa.Array, numbers: np.ndarray, width: int) -> pa.Array:
 def labels(index: np.ndarray, choices) -> pa.Array:
     """choices[index] as text; a negative index is empty."""
     index = np.asarray(index, dtype=np.int32)
-    return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0),
-                                          pa.array(list(choices), pa.string())).cast(pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(index, mask=index < 0), pa.array(list(choices), pa.string())).cast(
+        pa.string()
+    )
 
 
 def constant(text: str, n: int) -> pa.Array:

@@ -1,10 +1,11 @@
 """Which rows of the world each export holds and how it looks: file names, formats, encodings, the columns
 only an export has (applicant names, masked ID numbers, descriptions), and the service centre's yearly
 workbooks, where cases still open when a year's file was taken appear again, updated, in the next year's."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,7 @@ APPLICANT_PERSON_OFFSET = 1_000  # applicant An is person 1000 + n (workers are 
 @dataclass(frozen=True)
 class Export:
     """One file as a source system writes it."""
+
     file: str
     profile: str
     table: str  # the canonical table its rows are (survey: survey_responses)
@@ -37,22 +39,49 @@ def iter_exports(world: dict[str, pd.DataFrame]):
     """Every export, rendered one at a time (a benchmark-sized world cannot hold them all at once)."""
     cases, evaluations = world["cases"], world["evaluations"]
     yield from service_center_workbooks(cases)
-    yield Export("网格事件明细.csv", "grid_cases", "cases", "csv",
-                 _grid_cases(cases[cases["center"] == "resident_center"]), encoding="gb18030", newline="\r\n")
-    yield Export("好差评评价明细.csv", "haochaping_evaluations", "evaluations", "csv",
-                 _simple(evaluations[evaluations["source"] != "grid_callback"], "haochaping_evaluations"),
-                 encoding="utf-8-sig")
-    yield Export("网格回访记录.csv", "grid_callbacks", "evaluations", "csv",
-                 _simple(evaluations[evaluations["source"] == "grid_callback"], "grid_callbacks"))
+    yield Export(
+        "网格事件明细.csv",
+        "grid_cases",
+        "cases",
+        "csv",
+        _grid_cases(cases[cases["center"] == "resident_center"]),
+        encoding="gb18030",
+        newline="\r\n",
+    )
+    yield Export(
+        "好差评评价明细.csv",
+        "haochaping_evaluations",
+        "evaluations",
+        "csv",
+        _simple(evaluations[evaluations["source"] != "grid_callback"], "haochaping_evaluations"),
+        encoding="utf-8-sig",
+    )
+    yield Export(
+        "网格回访记录.csv",
+        "grid_callbacks",
+        "evaluations",
+        "csv",
+        _simple(evaluations[evaluations["source"] == "grid_callback"], "grid_callbacks"),
+    )
     yield Export("居民满意度测评答卷.xlsx", "survey", "survey_responses", "xlsx", _survey(world), sheet="答卷")
-    for file, table in (("台账清单.xlsx", "ledgers"), ("留痕记录抽查.csv", "record_entries"),
-                        ("督查检查登记.xlsx", "inspections"), ("社区工作事项清单.xlsx", "work_items"),
-                        ("准入审核登记.xlsx", "access_requests"), ("民生微实事项目.xlsx", "micro_projects"),
-                        ("网格信息.xlsx", "grids"), ("社工工时周报.csv", "time_use"),
-                        ("三联盟活动台账.csv", "partner_activities")):
+    for file, table in (
+        ("台账清单.xlsx", "ledgers"),
+        ("留痕记录抽查.csv", "record_entries"),
+        ("督查检查登记.xlsx", "inspections"),
+        ("社区工作事项清单.xlsx", "work_items"),
+        ("准入审核登记.xlsx", "access_requests"),
+        ("民生微实事项目.xlsx", "micro_projects"),
+        ("网格信息.xlsx", "grids"),
+        ("社工工时周报.csv", "time_use"),
+        ("三联盟活动台账.csv", "partner_activities"),
+    ):
         yield _table(world, file, table)
-    yield _table(world, "社工网格员花名册.xlsx", "workers", {
-        "display_name": lambda rows: people.full_names(worker_person_numbers(rows["worker_id"]))})
+    yield _table(
+        world,
+        "社工网格员花名册.xlsx",
+        "workers",
+        {"display_name": lambda rows: people.full_names(worker_person_numbers(rows["worker_id"]))},
+    )
 
 
 def _simple(rows: pd.DataFrame, profile: str, overrides: dict | None = None) -> Rendered:
@@ -61,8 +90,14 @@ def _simple(rows: pd.DataFrame, profile: str, overrides: dict | None = None) -> 
 
 def _table(world, file: str, profile: str, overrides: dict[str, Callable] | None = None) -> Export:
     fmt = file.rsplit(".", 1)[1]
-    return Export(file, profile, profile, fmt, _simple(world[profile], profile, overrides),
-                  sheet=file.rsplit(".", 1)[0] if fmt == "xlsx" else None)
+    return Export(
+        file,
+        profile,
+        profile,
+        fmt,
+        _simple(world[profile], profile, overrides),
+        sheet=file.rsplit(".", 1)[0] if fmt == "xlsx" else None,
+    )
 
 
 def _applicants(rows: pd.DataFrame) -> np.ndarray:
@@ -111,10 +146,14 @@ def service_center_workbooks(cases: pd.DataFrame):
         rows = _as_of(cases[rows], taken)
         rendered = render(rows, profile, {"applicant_key": _phone})
         numbers = _applicants(rows)
-        insert_before(rendered, "联系电话", {
-            "申请人姓名": _personal(numbers, people.full_names(np.maximum(numbers, 0))),
-            "证件号码": _personal(numbers, people.masked_id_numbers(np.maximum(numbers, 0))),
-        })
+        insert_before(
+            rendered,
+            "联系电话",
+            {
+                "申请人姓名": _personal(numbers, people.full_names(np.maximum(numbers, 0))),
+                "证件号码": _personal(numbers, people.masked_id_numbers(np.maximum(numbers, 0))),
+            },
+        )
         yield Export(f"服务中心办件_{year}.xlsx", "service_center_cases", "cases", "xlsx", rendered, sheet="办件明细")
 
 
@@ -140,7 +179,9 @@ def _grid_cases(rows: pd.DataFrame) -> Rendered:
     insert_before(rendered, "上报人电话", {"上报人": _personal(numbers, people.full_names(np.maximum(numbers, 0)))})
     found_on_patrol = (rows["channel"] == "grid_visit").to_numpy().astype(int)
     lead = labels(found_on_patrol, ["居民反映：", "网格巡查发现："])
-    insert_before(rendered, "所属网格", {"事件描述": pc.binary_join_element_wise(lead, pa.array(rows["matter"], pa.string()), "")})
+    insert_before(
+        rendered, "所属网格", {"事件描述": pc.binary_join_element_wise(lead, pa.array(rows["matter"], pa.string()), "")}
+    )
     return rendered
 
 

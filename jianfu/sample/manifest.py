@@ -1,5 +1,6 @@
 """manifest.toml: what importing every file of a generated sample with the built-in profiles must give,
 computed from the world and the defects injected into the files (never by running the importer)."""
+
 from __future__ import annotations
 
 import json
@@ -23,6 +24,7 @@ HEADER = """\
 @dataclass(frozen=True)
 class Written:
     """What the manifest keeps of a written export (its frame is gone by then)."""
+
     file: str
     profile: str
     table: str
@@ -31,12 +33,13 @@ class Written:
     rows: int
 
     @classmethod
-    def of(cls, export: Export) -> "Written":
+    def of(cls, export: Export) -> Written:
         return cls(export.file, export.profile, export.table, export.fmt, export.encoding, len(export.rendered.frame))
 
 
-def expected(world: dict[str, pd.DataFrame], exports: list[Written], injected: list[Injected], seed: int,
-             cases_scale: float) -> dict:
+def expected(
+    world: dict[str, pd.DataFrame], exports: list[Written], injected: list[Injected], seed: int, cases_scale: float
+) -> dict:
     tables = {name: len(frame) for name, frame in world.items() if len(frame)}
     for defect in injected:
         tables[defect.table] -= defect.rows_rejected
@@ -45,12 +48,21 @@ def expected(world: dict[str, pd.DataFrame], exports: list[Written], injected: l
     for export in sorted(exports, key=lambda e: e.file):
         mine = [d for d in injected if d.file == export.file]
         files[export.file] = {
-            "table": "survey" if export.profile == "survey" else export.table, "profile": export.profile,
-            "format": export.fmt, **({"encoding": export.encoding} if export.fmt == "csv" else {}),
-            "rows": export.rows, "rejected": len(mine), "bad": [d.note for d in mine],
+            "table": "survey" if export.profile == "survey" else export.table,
+            "profile": export.profile,
+            "format": export.fmt,
+            **({"encoding": export.encoding} if export.fmt == "csv" else {}),
+            "rows": export.rows,
+            "rejected": len(mine),
+            "bad": [d.note for d in mine],
         }
-    return {"seed": seed, "cases_scale": cases_scale, "tables": tables, "rejects": {"total": len(injected)},
-            "files": files}
+    return {
+        "seed": seed,
+        "cases_scale": cases_scale,
+        "tables": tables,
+        "rejects": {"total": len(injected)},
+        "files": files,
+    }
 
 
 def write_manifest(manifest: dict, path: Path) -> None:

@@ -1,4 +1,5 @@
 """The organisation: grids, workers, their weekly time use, and the three alliances' activities."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,13 +32,20 @@ def build_grids(rng: np.random.Generator) -> pd.DataFrame:
     total = RESIDENTS_TARGET + rng.integers(-500, 501)
     residents = np.rint(size * total / size.sum()).astype(np.int64)
     households = np.rint(residents / rng.uniform(2.4, 2.9, n)).astype(np.int64)
-    return frame("grids", {
-        "grid_id": ids("HT", np.arange(1, n + 1), 2), "name": np.array(cat.GRID_NAMES),
-        "kind": np.where(basic, "basic", "special"), "community": np.full(n, cat.COMMUNITY),
-        "households": households, "residents": residents,
-        "leader_worker_id": None,  # filled by build_workers
-        "street": None, "district": None,
-    })
+    return frame(
+        "grids",
+        {
+            "grid_id": ids("HT", np.arange(1, n + 1), 2),
+            "name": np.array(cat.GRID_NAMES),
+            "kind": np.where(basic, "basic", "special"),
+            "community": np.full(n, cat.COMMUNITY),
+            "households": households,
+            "residents": residents,
+            "leader_worker_id": None,  # filled by build_workers
+            "street": None,
+            "district": None,
+        },
+    )
 
 
 def build_workers(rng: np.random.Generator, grids: pd.DataFrame) -> pd.DataFrame:
@@ -63,18 +71,25 @@ def build_workers(rng: np.random.Generator, grids: pd.DataFrame) -> pd.DataFrame
     member_joined[replacements] = member_left[leavers] + rng.integers(10, 40, n_leavers)
 
     grids["leader_worker_id"] = pd.Series(ids("SW", leads + 1, 2).to_pandas().to_numpy(), dtype="str")
-    worker_id = np.concatenate([ids("SW", np.arange(1, n_social + 1), 2).to_numpy(zero_copy_only=False),
-                                ids("GM", np.arange(1, n_members + 1), 3).to_numpy(zero_copy_only=False)])
-    return frame("workers", {
-        "worker_id": worker_id,
-        # stored as the importer stores names: masked (the export writes the full fake name)
-        "display_name": people.masked_names(worker_person_numbers(worker_id)),
-        "team": np.concatenate([teams, np.full(n_members, None, dtype=object)]),
-        "role": np.repeat(["social_worker", "grid_member"], [n_social, n_members]),
-        "grid_id": np.concatenate([social_grid, member_grid]),
-        "joined_on": np.concatenate([social_joined, member_joined]),
-        "left_on": np.concatenate([np.full(n_social, np.datetime64("NaT"), dtype="datetime64[D]"), member_left]),
-    })
+    worker_id = np.concatenate(
+        [
+            ids("SW", np.arange(1, n_social + 1), 2).to_numpy(zero_copy_only=False),
+            ids("GM", np.arange(1, n_members + 1), 3).to_numpy(zero_copy_only=False),
+        ]
+    )
+    return frame(
+        "workers",
+        {
+            "worker_id": worker_id,
+            # stored as the importer stores names: masked (the export writes the full fake name)
+            "display_name": people.masked_names(worker_person_numbers(worker_id)),
+            "team": np.concatenate([teams, np.full(n_members, None, dtype=object)]),
+            "role": np.repeat(["social_worker", "grid_member"], [n_social, n_members]),
+            "grid_id": np.concatenate([social_grid, member_grid]),
+            "joined_on": np.concatenate([social_joined, member_joined]),
+            "left_on": np.concatenate([np.full(n_social, np.datetime64("NaT"), dtype="datetime64[D]"), member_left]),
+        },
+    )
 
 
 def build_time_use(rng: np.random.Generator, workers: pd.DataFrame) -> pd.DataFrame:
@@ -93,15 +108,22 @@ def build_time_use(rng: np.random.Generator, workers: pd.DataFrame) -> pd.DataFr
     admin = tl.lerp(22.0, 13.0, progress) * workdays * rng.normal(1.0, 0.12, n)
     field = tl.lerp(17.0, 26.0, progress) * workdays * rng.normal(1.0, 0.12, n)
     visits = rng.poisson(np.where(centre, 1.0, tl.lerp(5.0, 11.0, progress)) * workdays)
-    return frame("time_use", {
-        "worker_id": social["worker_id"].to_numpy()[worker_idx], "week": week,
-        "hours_admin": np.clip(np.rint(admin * 2) / 2, 0, None),
-        "hours_field": np.clip(np.rint(field * 2) / 2, 0, None), "home_visits": visits,
-    })
+    return frame(
+        "time_use",
+        {
+            "worker_id": social["worker_id"].to_numpy()[worker_idx],
+            "week": week,
+            "hours_admin": np.clip(np.rint(admin * 2) / 2, 0, None),
+            "hours_field": np.clip(np.rint(field * 2) / 2, 0, None),
+            "home_visits": visits,
+        },
+    )
 
 
 _ALLIANCE_KINDS = {  # alliance → weights of purchased_service, volunteer, joint_governance
-    "party_building": (0.0, 0.6, 0.4), "property": (0.3, 0.0, 0.7), "social_innovation": (0.6, 0.4, 0.0),
+    "party_building": (0.0, 0.6, 0.4),
+    "property": (0.3, 0.0, 0.7),
+    "social_innovation": (0.6, 0.4, 0.0),
 }
 KINDS = ("purchased_service", "volunteer", "joint_governance")
 
@@ -124,8 +146,16 @@ def build_partner_activities(rng: np.random.Generator, scale: float) -> pd.DataF
     participants = 5 + rng.poisson(tl.lerp(18.0, 32.0, progress[day]))
     volunteer_hours = np.where(kind == 1, np.rint(participants * rng.uniform(1.5, 4.0, n) * 2) / 2, np.nan)
     cost = np.where(kind == 0, np.rint(rng.lognormal(np.log(8000), 0.5, n) / 100) * 100, np.nan)
-    return frame("partner_activities", {
-        "activity_id": ids("LM", np.arange(1, n + 1), 6), "held_on": days[day],
-        "alliance": labels(alliance, alliances), "org": org, "kind": labels(kind, KINDS),
-        "participants": participants, "volunteer_hours": volunteer_hours, "cost_yuan": cost,
-    })
+    return frame(
+        "partner_activities",
+        {
+            "activity_id": ids("LM", np.arange(1, n + 1), 6),
+            "held_on": days[day],
+            "alliance": labels(alliance, alliances),
+            "org": org,
+            "kind": labels(kind, KINDS),
+            "participants": participants,
+            "volunteer_hours": volunteer_hours,
+            "cost_yuan": cost,
+        },
+    )

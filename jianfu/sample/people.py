@@ -1,6 +1,7 @@
 """Synthetic, obviously fake personal values for the exports: names from a small syllable list, phones
 1390000xxxx and ID numbers masked the way systems print them (3204**********123X). A person is a number;
 the same number always gives the same name, phone and masked ID, so the importer's hashing joins them."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,15 +21,17 @@ def _parts(numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def full_names(numbers: np.ndarray) -> pa.Array:
     surname, first, second = _parts(numbers)
-    return pc.binary_join_element_wise(labels(surname, cat.SURNAMES), labels(first, cat.GIVEN),
-                                       pc.fill_null(labels(second, cat.GIVEN), ""), "")
+    return pc.binary_join_element_wise(
+        labels(surname, cat.SURNAMES), labels(first, cat.GIVEN), pc.fill_null(labels(second, cat.GIVEN), ""), ""
+    )
 
 
 def masked_names(numbers: np.ndarray) -> pa.Array:
     """What the importer stores for a display name: the surname and one star per hidden character."""
     surname, _, second = _parts(numbers)
-    return pc.binary_join_element_wise(labels(surname, cat.SURNAMES), labels((second >= 0).astype(int), ["*", "**"]),
-                                       "")
+    return pc.binary_join_element_wise(
+        labels(surname, cat.SURNAMES), labels((second >= 0).astype(int), ["*", "**"]), ""
+    )
 
 
 def phones(numbers: np.ndarray) -> pa.Array:

@@ -1,5 +1,6 @@
 """民生微实事: resident-proposed micro-projects moving through sorting, council review, a vote, delivery and
 acceptance; more of them, and better attended votes, once the reform made them the community's menu."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -25,7 +26,9 @@ def build_micro_projects(rng: np.random.Generator, scale: float, grids: pd.DataF
     started = voted + step(10, 30)
     planned_days = rng.integers(60, 121, n)
     due = started + planned_days * 1440
-    completed = started + np.rint(planned_days * rng.lognormal(np.log(tl.lerp(0.95, 0.85, p)), 0.25) * 1440).astype(np.int64)
+    completed = started + np.rint(planned_days * rng.lognormal(np.log(tl.lerp(0.95, 0.85, p)), 0.25) * 1440).astype(
+        np.int64
+    )
     done = completed + 30 * 1440  # after the public notice of the acceptance
 
     # the milestone at which a project is turned down: 1 sorting, 2 council review, 3 vote; 0 never
@@ -48,14 +51,25 @@ def build_micro_projects(rng: np.random.Generator, scale: float, grids: pd.DataF
     place = grids["name"].str.removesuffix("网格").to_numpy()[grid]
     title = np.char.add(place.astype(str), np.array([t for _, t in kinds])[kind])
     accepted = happened[5]
-    return frame("micro_projects", {
-        "project_id": ids("WSS", np.arange(1, n + 1), 4), "title": title,
-        "category": labels(kind, [c for c, _ in kinds]), "grid_id": labels(grid, grids["grid_id"]),
-        "proposed_at": proposed, "stage": labels(stage, STAGES), "sorted_at": at(1), "reviewed_at": at(2),
-        "voted_at": at(3), "started_at": at(4), "completed_at": at(5),
-        "due_at": np.where(happened[4], due, tl.NAT),
-        "votes_for": masked_int(votes_for, has_vote), "votes_against": masked_int(voters - votes_for, has_vote),
-        "eligible_voters": eligible,
-        "budget_yuan": np.rint(rng.lognormal(np.log(40_000), 0.7, n) / 100) * 100,
-        "acceptance_rating": masked_int(weighted(rng, n, (0.02, 0.03, 0.1, 0.35, 0.5)) + 1, accepted),
-    })
+    return frame(
+        "micro_projects",
+        {
+            "project_id": ids("WSS", np.arange(1, n + 1), 4),
+            "title": title,
+            "category": labels(kind, [c for c, _ in kinds]),
+            "grid_id": labels(grid, grids["grid_id"]),
+            "proposed_at": proposed,
+            "stage": labels(stage, STAGES),
+            "sorted_at": at(1),
+            "reviewed_at": at(2),
+            "voted_at": at(3),
+            "started_at": at(4),
+            "completed_at": at(5),
+            "due_at": np.where(happened[4], due, tl.NAT),
+            "votes_for": masked_int(votes_for, has_vote),
+            "votes_against": masked_int(voters - votes_for, has_vote),
+            "eligible_voters": eligible,
+            "budget_yuan": np.rint(rng.lognormal(np.log(40_000), 0.7, n) / 100) * 100,
+            "acceptance_rating": masked_int(weighted(rng, n, (0.02, 0.03, 0.1, 0.35, 0.5)) + 1, accepted),
+        },
+    )

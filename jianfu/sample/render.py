@@ -2,6 +2,7 @@
 that export (mappings/builtin/*.toml), so the files and the profiles that import them cannot drift apart:
 each [columns] entry becomes a header, each [values.*] table is read backwards (code → the first source
 value listed for it), yes/no columns use the first true/false value, lists the list separator."""
+
 from __future__ import annotations
 
 import tomllib
@@ -61,6 +62,7 @@ def load_profile(name: str) -> Profile:
 class Rendered:
     """An export as a frame of source headers, plus how its date columns are written (header → strftime
     format; xlsx writes them as real dates, CSV as text)."""
+
     frame: pd.DataFrame
     date_formats: dict[str, str] = field(default_factory=dict)
 
@@ -85,12 +87,17 @@ def render(rows: pd.DataFrame, profile: Profile, overrides: dict | None = None) 
             out[header] = labels(answer, [profile.first("false_values", "否"), profile.first("true_values", "是")])
         elif kind == schema.TEXT_LIST:
             separator = profile.options.get("list_separator", "、")
-            out[header] = rows[column].map(lambda parts: separator.join(parts) if parts is not None else None)
+            out[header] = rows[column].map(
+                lambda parts, separator=separator: separator.join(parts) if parts is not None else None
+            )
         else:
             out[header] = rows[column]
         if kind in (schema.TS, schema.DATE):
-            formats[header] = (profile.first("datetime_formats", DEFAULT_DATETIME) if kind == schema.TS
-                               else profile.first("date_formats", DEFAULT_DATE))
+            formats[header] = (
+                profile.first("datetime_formats", DEFAULT_DATETIME)
+                if kind == schema.TS
+                else profile.first("date_formats", DEFAULT_DATE)
+            )
     return Rendered(pd.DataFrame({h: _plain(v) for h, v in out.items()}), formats)
 
 
@@ -107,7 +114,9 @@ def _to_source_values(values: pd.Series, labels: dict[str, str], profile: str, c
 def _plain(values) -> pd.Series:
     if isinstance(values, (pa.Array, pa.ChunkedArray)):
         return values.to_pandas()
-    return pd.Series(values).reset_index(drop=True) if not isinstance(values, pd.Series) else values.reset_index(drop=True)
+    return (
+        pd.Series(values).reset_index(drop=True) if not isinstance(values, pd.Series) else values.reset_index(drop=True)
+    )
 
 
 def insert_before(rendered: Rendered, before: str, columns: dict[str, object]) -> None:

@@ -1,5 +1,6 @@
 """Quarterly resident satisfaction survey (满意度测评): ~300 respondents a wave, five dimension items and an
 overall item on a 1–5 scale, post-stratification weights by age band × sex."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -39,13 +40,17 @@ def build_survey(rng: np.random.Generator, scale: float, grids: pd.DataFrame) ->
     wave = np.repeat(np.arange(len(starts)), rng.poisson(RESPONSES_PER_WAVE * scale, len(starts)))
     n = len(wave)
     p = tl.reform_progress(starts)[wave]
-    age = np.where(rng.random(n) < p, weighted(rng, n, (0.24, 0.28, 0.26, 0.22)), weighted(rng, n, (0.18, 0.25, 0.29, 0.28)))
+    age = np.where(
+        rng.random(n) < p, weighted(rng, n, (0.24, 0.28, 0.26, 0.22)), weighted(rng, n, (0.18, 0.25, 0.29, 0.28))
+    )
     sex = (rng.random(n) < 0.56).astype(np.int64)  # women answer more often
     channel = np.where(rng.random(n) < p, weighted(rng, n, (0.45, 0.2, 0.35)), weighted(rng, n, (0.75, 0.2, 0.05)))
 
     mood = rng.normal(0.0, 0.6, n) + 0.1 * (age == 3)
     means = np.array([[pre, post] for *_, pre, post in ITEMS])
-    latent = means[:, 0][:, None] + (means[:, 1] - means[:, 0])[:, None] * p + mood + rng.normal(0, 0.7, (len(ITEMS), n))
+    latent = (
+        means[:, 0][:, None] + (means[:, 1] - means[:, 0])[:, None] * p + mood + rng.normal(0, 0.7, (len(ITEMS), n))
+    )
     overall = np.asarray(OVERALL_WEIGHTS) @ latent + rng.normal(0.0, 0.4, n)
     scores = np.clip(np.rint(np.vstack([latent, overall])), 1, 5)
     skipped = rng.random(scores.shape) < np.array([0.03] * len(ITEMS) + [0.01])[:, None]
@@ -60,25 +65,41 @@ def build_survey(rng: np.random.Generator, scale: float, grids: pd.DataFrame) ->
     item_codes = [i[0] for i in ITEMS] + [OVERALL[0]]
     resp_idx, item_idx = np.nonzero(~np.isnan(scores).T)  # by respondent, then item
     return {
-        "survey_responses": frame("survey_responses", {
-            "response_id": response_id, "wave": labels(wave, wave_code), "responded_at": responded,
-            "grid_id": labels(weighted(rng, n, grids["residents"].to_numpy(float)), grids["grid_id"]),
-            "age_band": labels(age, AGE_BANDS), "sex": labels(sex, SEXES),
-            "tenure": labels(weighted(rng, n, (0.1, 0.3, 0.3, 0.3)), TENURES),
-            "channel": labels(channel, CHANNELS), "weight": _poststratify(wave, age, sex),
-            "comment": labels(comment, cat.SURVEY_COMMENTS),
-        }),
-        "survey_answers": frame("survey_answers", {
-            "response_id": response_id.take(resp_idx), "item": labels(item_idx, item_codes),
-            "score": scores[item_idx, resp_idx],
-        }),
-        "survey_items": frame("survey_items", {
-            "item": np.array(item_codes), "label_zh": np.array([i[1] for i in (*ITEMS, OVERALL)]),
-            "label_en": np.array([i[2] for i in (*ITEMS, OVERALL)]),
-            "dimension": np.array([i[3] for i in (*ITEMS, OVERALL)]),
-            "scale_min": np.ones(len(item_codes)), "scale_max": np.full(len(item_codes), 5.0),
-            "is_overall": np.array([False] * len(ITEMS) + [True]),
-        }),
+        "survey_responses": frame(
+            "survey_responses",
+            {
+                "response_id": response_id,
+                "wave": labels(wave, wave_code),
+                "responded_at": responded,
+                "grid_id": labels(weighted(rng, n, grids["residents"].to_numpy(float)), grids["grid_id"]),
+                "age_band": labels(age, AGE_BANDS),
+                "sex": labels(sex, SEXES),
+                "tenure": labels(weighted(rng, n, (0.1, 0.3, 0.3, 0.3)), TENURES),
+                "channel": labels(channel, CHANNELS),
+                "weight": _poststratify(wave, age, sex),
+                "comment": labels(comment, cat.SURVEY_COMMENTS),
+            },
+        ),
+        "survey_answers": frame(
+            "survey_answers",
+            {
+                "response_id": response_id.take(resp_idx),
+                "item": labels(item_idx, item_codes),
+                "score": scores[item_idx, resp_idx],
+            },
+        ),
+        "survey_items": frame(
+            "survey_items",
+            {
+                "item": np.array(item_codes),
+                "label_zh": np.array([i[1] for i in (*ITEMS, OVERALL)]),
+                "label_en": np.array([i[2] for i in (*ITEMS, OVERALL)]),
+                "dimension": np.array([i[3] for i in (*ITEMS, OVERALL)]),
+                "scale_min": np.ones(len(item_codes)),
+                "scale_max": np.full(len(item_codes), 5.0),
+                "is_overall": np.array([False] * len(ITEMS) + [True]),
+            },
+        ),
     }
 
 
@@ -90,4 +111,3 @@ def _poststratify(wave: np.ndarray, age: np.ndarray, sex: np.ndarray) -> np.ndar
     wave_size = np.bincount(wave)[wave]
     target = POPULATION_AGE[age] * 0.5
     return np.round(target / (counts[cell] / wave_size), 4)
-

@@ -5,6 +5,7 @@ Each builder draws from its own child of that generator (spawned in a fixed orde
 (grids, workers, ledgers, the work list, weekly time use) are the same whatever `cases_scale` is, while every
 event table (cases, ratings, survey respondents, record entries, inspections, access requests,
 micro-projects, partner activities) grows with it: 1.0 gives ~28,500 cases; 35 about 1M; 350 about 10M."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -26,12 +27,15 @@ def build_world(seed: int = 2026, cases_scale: float = 1.0) -> dict[str, pd.Data
     grid = cases.grid_cases(next(streams), cases_scale, grids, workers)
     return {
         "cases": pd.concat([service, grid], ignore_index=True),
-        "evaluations": pd.concat([evaluations.service_evaluations(next(streams), service),
-                                  evaluations.grid_callbacks(next(streams), grid)], ignore_index=True),
+        "evaluations": pd.concat(
+            [evaluations.service_evaluations(next(streams), service), evaluations.grid_callbacks(next(streams), grid)],
+            ignore_index=True,
+        ),
         **survey.build_survey(next(streams), cases_scale, grids),
         "ledgers": ledgers,
-        "record_entries": burden.build_record_entries(next(streams), cases_scale, ledgers,
-                                                      int(grids["households"].sum()), workers),
+        "record_entries": burden.build_record_entries(
+            next(streams), cases_scale, ledgers, int(grids["households"].sum()), workers
+        ),
         "inspections": burden.build_inspections(next(streams), cases_scale),
         "work_items": work_items,
         "access_requests": lists.build_access_requests(next(streams), cases_scale),

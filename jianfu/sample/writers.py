@@ -1,6 +1,7 @@
 """Write rendered exports byte-for-byte reproducibly: xlsx through xlsxwriter with fixed document
 properties (its zip entries carry a fixed timestamp), CSV through pandas with an explicit line ending, and the
 benchmark-sized CSVs through Arrow."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,14 +15,18 @@ import xlsxwriter
 from jianfu.sample.render import Rendered
 
 DOCUMENT_CREATED = dt.datetime(2026, 11, 1)  # fixed, so that the same data gives the same bytes
-EXCEL_FORMATS = {"%Y-%m-%d": "yyyy-mm-dd", "%Y-%m-%d %H:%M:%S": "yyyy-mm-dd hh:mm:ss",
-                 "%Y-%m-%d %H:%M": "yyyy-mm-dd hh:mm"}
+EXCEL_FORMATS = {
+    "%Y-%m-%d": "yyyy-mm-dd",
+    "%Y-%m-%d %H:%M:%S": "yyyy-mm-dd hh:mm:ss",
+    "%Y-%m-%d %H:%M": "yyyy-mm-dd hh:mm",
+}
 
 
 def write_xlsx(rendered: Rendered, path: Path, sheet: str) -> None:
     """Dates are real Excel dates; a text value in a date column stays text (as a hand-edited cell does)."""
-    workbook = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                               "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(
+        str(path), {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+    )
     workbook.set_properties({"created": DOCUMENT_CREATED, "author": "jianfu sample"})
     worksheet = workbook.add_worksheet(sheet)
     bold = workbook.add_format({"bold": True})

@@ -19,11 +19,12 @@ failure or a wrong number on Spark 4.3 before it existed):
 Parameters: Spark's argument binding rejects typed empty arrays and structs holding timestamps, so values become
 literals of the tree (`literal`): an empty list is `CAST(ARRAY() AS ARRAY<STRING>)`, a datetime a TIMESTAMP_NTZ.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Callable
+from functools import cache
 
 import sqlglot
 from sqlglot import exp
@@ -45,8 +46,9 @@ def literal(value) -> exp.Expression:
     if isinstance(value, str):
         return exp.Literal.string(value)
     if isinstance(value, datetime):
-        return exp.Cast(this=exp.Literal.string(value.isoformat(sep=" ")),
-                        to=exp.DataType.build("timestamp_ntz", dialect="spark"))
+        return exp.Cast(
+            this=exp.Literal.string(value.isoformat(sep=" ")), to=exp.DataType.build("timestamp_ntz", dialect="spark")
+        )
     if isinstance(value, date):
         return exp.Cast(this=exp.Literal.string(value.isoformat()), to=exp.DataType.build("date"))
     if isinstance(value, (list, tuple)):
@@ -54,8 +56,9 @@ def literal(value) -> exp.Expression:
             return exp.Cast(this=exp.Array(expressions=[]), to=exp.DataType.build("array<string>", dialect="spark"))
         return exp.Array(expressions=[literal(v) for v in value])
     if isinstance(value, dict):
-        return exp.Struct(expressions=[exp.PropertyEQ(this=exp.to_identifier(k), expression=literal(v))
-                                       for k, v in value.items()])
+        return exp.Struct(
+            expressions=[exp.PropertyEQ(this=exp.to_identifier(k), expression=literal(v)) for k, v in value.items()]
+        )
     raise TypeError(f"no Spark literal for a parameter of type {type(value).__name__}")
 
 
@@ -63,11 +66,13 @@ LITERAL_LIST_LIMIT = 256  # longer lists (the working-day calendar: 18k days) ar
 #                           Spark spent a minute analysing one query and sqlglot 20 s writing it
 
 
-def bind_parameters(tree: exp.Expression, params: dict, list_view: Callable[[str, list], str] | None = None
-                    ) -> exp.Expression:
+def bind_parameters(
+    tree: exp.Expression, params: dict, list_view: Callable[[str, list], str] | None = None
+) -> exp.Expression:
     """Every `$name` placeholder replaced by its value as a literal; an unbound one is an error. A list longer
     than LITERAL_LIST_LIMIT becomes `(SELECT value FROM <view>)` when `list_view(name, values)` names a
     temporary view holding it as one row, column `value`."""
+
     def bind(node):
         if isinstance(node, exp.Placeholder) and node.name:
             if node.name not in params:
@@ -77,18 +82,21 @@ def bind_parameters(tree: exp.Expression, params: dict, list_view: Callable[[str
                 return exp.select("value").from_(list_view(node.name, list(value))).subquery()
             return literal(value)
         return node
+
     return tree.transform(bind)
 
 
 def any_value_ignoring_nulls(tree: exp.Expression) -> exp.Expression:
     """DuckDB's any_value skips NULLs; sqlglot says so with IGNORE NULLS, which Spark refuses before FILTER.
     Spark's own spelling is any_value(x, true)."""
+
     def rewrite(node):
         if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
             node = node.this
         if isinstance(node, exp.AnyValue):
             return exp.Anonymous(this="any_value", expressions=[node.this, exp.true()])
         return node
+
     return tree.transform(rewrite)
 
 
@@ -97,6 +105,7 @@ def true_division(tree: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Div) and not _is_double_cast(node.this):
             return exp.Div(this=exp.Cast(this=node.this, to=DOUBLE.copy()), expression=node.expression)
         return node
+
     return tree.transform(rewrite)
 
 
@@ -107,10 +116,11 @@ def _is_double_cast(node) -> bool:
 def unnest_recursive_to_inline(tree: exp.Expression) -> exp.Expression:
     def rewrite(node):
         if isinstance(node, exp.Explode) and any(
-                isinstance(arg, exp.PropertyEQ) and arg.this.name.lower() == "recursive"
-                for arg in node.expressions):
+            isinstance(arg, exp.PropertyEQ) and arg.this.name.lower() == "recursive" for arg in node.expressions
+        ):
             return exp.Anonymous(this="inline", expressions=[node.this])
         return node
+
     return tree.transform(rewrite)
 
 
@@ -119,6 +129,7 @@ def quantile_list_to_percentile(tree: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.PercentileCont) and isinstance(node.expression, exp.Array):
             return exp.Anonymous(this="percentile", expressions=[node.this, node.expression])
         return node
+
     return tree.transform(rewrite)
 
 
@@ -127,6 +138,7 @@ def list_length_to_size(tree: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.Length):
             return exp.ArraySize(this=node.this)
         return node
+
     return tree.transform(rewrite)
 
 
@@ -135,20 +147,30 @@ def epoch_of_interval(tree: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.TimeToUnix) and isinstance(node.this, exp.Sub):
             later, earlier = node.this.this, node.this.expression
             micros = exp.TimestampDiff(this=later, expression=earlier, unit=exp.var("MICROSECOND"))
-            return exp.Paren(this=exp.Div(this=exp.Cast(this=micros, to=DOUBLE.copy()),
-                                          expression=exp.Literal.number(1_000_000)))
+            return exp.Paren(
+                this=exp.Div(this=exp.Cast(this=micros, to=DOUBLE.copy()), expression=exp.Literal.number(1_000_000))
+            )
         return node
+
     return tree.transform(rewrite)
 
 
 def zip_sibling_unnests(tree: exp.Expression) -> exp.Expression:
     for select in tree.find_all(exp.Select):
         projections = select.expressions
-        if len(projections) > 1 and all(isinstance(p, exp.Alias) and isinstance(p.this, exp.Explode)
-                                        for p in projections):
+        if len(projections) > 1 and all(
+            isinstance(p, exp.Alias) and isinstance(p.this, exp.Explode) for p in projections
+        ):
             zipped = exp.Anonymous(this="arrays_zip", expressions=[p.this.this for p in projections])
-            select.set("expressions", [exp.Aliases(this=exp.Anonymous(this="inline", expressions=[zipped]),
-                                                   expressions=[p.args["alias"] for p in projections])])
+            select.set(
+                "expressions",
+                [
+                    exp.Aliases(
+                        this=exp.Anonymous(this="inline", expressions=[zipped]),
+                        expressions=[p.args["alias"] for p in projections],
+                    )
+                ],
+            )
     return tree
 
 
@@ -159,9 +181,14 @@ def nested_unnest_to_lateral_view(tree: exp.Expression) -> exp.Expression:
                 if explode is projection or (isinstance(projection, exp.Alias) and explode is projection.this):
                     continue  # a generator at the top of a projection is fine on Spark
                 alias = f"unnested_{number}"
-                select.append("laterals", exp.Lateral(
-                    this=exp.Explode(this=explode.this), view=True,
-                    alias=exp.TableAlias(this=exp.to_identifier(alias), columns=[exp.to_identifier("item")])))
+                select.append(
+                    "laterals",
+                    exp.Lateral(
+                        this=exp.Explode(this=explode.this),
+                        view=True,
+                        alias=exp.TableAlias(this=exp.to_identifier(alias), columns=[exp.to_identifier("item")]),
+                    ),
+                )
                 explode.replace(exp.column("item", table=alias))
     return tree
 
@@ -174,12 +201,20 @@ def ordered_list_agg(tree: exp.Expression) -> exp.Expression:
         values, keys = order.this, [o.this for o in order.expressions]
         if isinstance(values, exp.Distinct) and len(keys) == 1 and values.expressions[0] == keys[0]:
             return exp.Anonymous(this="array_sort", expressions=[exp.ArrayAgg(this=values)])
-        pairs = exp.Anonymous(this="named_struct", expressions=[
-            exp.Literal.string("k"), exp.Tuple(expressions=keys) if len(keys) > 1 else keys[0],
-            exp.Literal.string("v"), values])
+        pairs = exp.Anonymous(
+            this="named_struct",
+            expressions=[
+                exp.Literal.string("k"),
+                exp.Tuple(expressions=keys) if len(keys) > 1 else keys[0],
+                exp.Literal.string("v"),
+                values,
+            ],
+        )
         sorted_pairs = exp.Anonymous(this="array_sort", expressions=[exp.ArrayAgg(this=pairs)])
         return sqlglot.parse_one("transform(pairs, e -> e.v)", read="spark").transform(
-            lambda n: sorted_pairs if isinstance(n, exp.Column) and n.name == "pairs" else n)
+            lambda n: sorted_pairs if isinstance(n, exp.Column) and n.name == "pairs" else n
+        )
+
     return tree.transform(rewrite)
 
 
@@ -199,6 +234,7 @@ def expand_star_exclude(tree: exp.Expression) -> exp.Expression:
 
 def unpivot_counts_to_stack(schema: dict[str, list[str]]) -> Rewrite:
     """schema: table name → its column names (the executor's views)."""
+
     def rewrite(node):
         if not (isinstance(node, exp.Pivot) and node.args.get("unpivot")):
             return node
@@ -210,30 +246,45 @@ def unpivot_counts_to_stack(schema: dict[str, list[str]]) -> Rewrite:
             pairs += [exp.Literal.string(column), exp.Count(this=exp.column(column, quoted=True))]
         stack = exp.Anonymous(this="stack", expressions=[exp.Literal.number(len(pairs) // 2), *pairs])
         return exp.select(exp.Aliases(this=stack, expressions=[name_column.this, value_column.this])).from_(table)
+
     return lambda tree: tree.transform(rewrite)
 
 
 REWRITES: tuple[Rewrite, ...] = (
-    true_division, any_value_ignoring_nulls, unnest_recursive_to_inline, quantile_list_to_percentile, list_length_to_size,
-    epoch_of_interval, zip_sibling_unnests, nested_unnest_to_lateral_view, ordered_list_agg, expand_star_exclude,
+    true_division,
+    any_value_ignoring_nulls,
+    unnest_recursive_to_inline,
+    quantile_list_to_percentile,
+    list_length_to_size,
+    epoch_of_interval,
+    zip_sibling_unnests,
+    nested_unnest_to_lateral_view,
+    ordered_list_agg,
+    expand_star_exclude,
 )
 
 
 def spark_type(duckdb_type: str) -> str:
     """A column's DuckDB type (as the export's manifest lists it) in Spark DDL; TIMESTAMP is naive: TIMESTAMP_NTZ."""
     data_type = exp.DataType.build(duckdb_type, dialect="duckdb")
-    data_type = data_type.transform(lambda n: exp.DataType.build("timestamp_ntz", dialect="spark")
-                                    if isinstance(n, exp.DataType) and n.this == exp.DataType.Type.TIMESTAMP else n)
+    data_type = data_type.transform(
+        lambda n: (
+            exp.DataType.build("timestamp_ntz", dialect="spark")
+            if isinstance(n, exp.DataType) and n.this == exp.DataType.Type.TIMESTAMP
+            else n
+        )
+    )
     return data_type.sql(dialect="spark")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _parsed(duckdb_sql: str) -> exp.Expression:
     return sqlglot.parse_one(duckdb_sql, read="duckdb")
 
 
-def to_spark(duckdb_sql: str, params: dict, schema: dict[str, list[str]],
-             list_view: Callable[[str, list], str] | None = None) -> str:
+def to_spark(
+    duckdb_sql: str, params: dict, schema: dict[str, list[str]], list_view: Callable[[str, list], str] | None = None
+) -> str:
     """One queries/ file (DuckDB SQL) with its parameters as Spark SQL (see bind_parameters for `list_view`)."""
     tree = bind_parameters(_parsed(duckdb_sql).copy(), params, list_view)
     for rewrite in (*REWRITES, unpivot_counts_to_stack(schema)):

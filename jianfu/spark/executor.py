@@ -5,6 +5,7 @@ names as on DuckDB; each query file is turned into Spark SQL by jianfu.spark.dia
 literals. The month folders are dropped from the views (the files' columns are the warehouse's), Spark still
 skips row groups by the time columns' statistics. Views belong to the Spark session: one export per session.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,7 @@ class SparkExecutor(QueryExecutor):
         self._views_lock = threading.Lock()
         self.parquet_dir = str(parquet_dir).rstrip("/")
         self.manifest = _manifest(spark, self.parquet_dir)
-        self.schema = {name: [c["name"] for c in table["columns"]]
-                       for name, table in self.manifest["tables"].items()}
+        self.schema = {name: [c["name"] for c in table["columns"]] for name, table in self.manifest["tables"].items()}
         for name, table in self.manifest["tables"].items():
             # The manifest's types, not inferred ones: no job to read footers, and an empty table keeps its types.
             columns = ", ".join(f"`{c['name']}` {dialect.spark_type(c['type'])}" for c in table["columns"])
@@ -56,8 +56,7 @@ class SparkExecutor(QueryExecutor):
     def run_rows(self, name: str, params: dict, kpi_ids=None) -> list[dict]:
         frame = self.frame(name, params)
         if kpi_ids:  # Spark prunes the aggregates and joins of the columns not kept
-            frame = frame.select([c for c in frame.columns
-                                  if c in ROW_KEYS or c.partition("__")[0] in set(kpi_ids)])
+            frame = frame.select([c for c in frame.columns if c in ROW_KEYS or c.partition("__")[0] in set(kpi_ids)])
         return [row.asDict(recursive=True) for row in frame.collect()]
 
     def run_arrow(self, name: str, params: dict) -> pa.Table:

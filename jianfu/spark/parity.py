@@ -1,4 +1,5 @@
 """What "the same numbers" means between DuckDB and Spark: for the parity tests and the Spark benchmark."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,11 @@ def differences(duck, spark_value, path: str = "") -> list[str]:
     """Where two JSON documents differ: integers, text and flags exactly (a count that came back as a float is
     a difference too), floats beyond 1e-9 relative."""
     if isinstance(duck, dict) and isinstance(spark_value, dict):
-        return [d for k in sorted(set(duck) | set(spark_value), key=str)
-                for d in differences(duck.get(k, "<absent>"), spark_value.get(k, "<absent>"), f"{path}.{k}")]
+        return [
+            d
+            for k in sorted(set(duck) | set(spark_value), key=str)
+            for d in differences(duck.get(k, "<absent>"), spark_value.get(k, "<absent>"), f"{path}.{k}")
+        ]
     if isinstance(duck, list) and isinstance(spark_value, list):
         if len(duck) != len(spark_value):
             return [f"{path}: {len(duck)} items vs {len(spark_value)}"]

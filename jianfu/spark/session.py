@@ -5,6 +5,7 @@ Local masters (`local[N]`) stay on the loopback interface with no web UI; a clus
 as the warehouse stores it: naive local business time (TIMESTAMP_NTZ, DuckDB's TIMESTAMP), never shifted by a
 session time zone.
 """
+
 from __future__ import annotations
 
 import os

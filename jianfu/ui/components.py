@@ -3,6 +3,7 @@
 Components format through `format` and label through `i18n`; they never compute a number themselves: values,
 comparisons, scores, flags and signals all come from the engine's `KpiResult` and `kpi_series`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -68,8 +69,11 @@ def require_warehouse() -> None:
 def _delta_color(kpi, result) -> str:
     """Colour a change only when the KPI has a direction, enough observations to be ranked, and the change
     shows (a +0.0% coloured as worse would send a meeting after nothing)."""
-    if (kpi.direction not in ("up", "down") or "not_rankable" in result.flags
-            or format.no_visible_change(result.value, result.previous, kpi.unit)):
+    if (
+        kpi.direction not in ("up", "down")
+        or "not_rankable" in result.flags
+        or format.no_visible_change(result.value, result.previous, kpi.unit)
+    ):
         return "off"
     return "normal" if kpi.direction == "up" else "inverse"
 
@@ -130,8 +134,9 @@ def _status_badges(kpi, result, series) -> None:
         if kpi.target_source == "policy":
             text = t("kpi.target_met" if met else "kpi.target_missed", target=format.value(kpi.target, kpi.unit))
         else:
-            text = t("kpi.baseline_better" if met else "kpi.baseline_worse",
-                     value=format.value(result.reference, kpi.unit))
+            text = t(
+                "kpi.baseline_better" if met else "kpi.baseline_worse", value=format.value(result.reference, kpi.unit)
+            )
         badges.append((text, "green" if met else "orange"))
     signal = latest_signal(series)
     if signal:
@@ -145,8 +150,14 @@ def _status_badges(kpi, result, series) -> None:
         st.markdown(" ".join(f":{colour}-badge[{text}]" for text, colour in badges))
 
 
-def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.DataFrame] | None = None,
-             results: dict | None = None, name: str = "page") -> dict:
+def kpi_grid(
+    ids: list[str],
+    filters,
+    columns: int = 4,
+    series: dict[str, pd.DataFrame] | None = None,
+    results: dict | None = None,
+    name: str = "page",
+) -> dict:
     """Cards for the KPIs in `ids` that the catalogue knows, `columns` per row, each with a 12-month sparkline
     and control-chart signal. `series` and `results` may hold the sparklines and the engine's results already
     (the overview fetches every card's in one batch). Returns the engine's results for the page to reuse."""
@@ -159,7 +170,7 @@ def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.Dat
     phone_layout()
     with cards_container(name):
         for start in range(0, len(ids), columns):
-            for column, kpi_id in zip(st.columns(columns), ids[start:start + columns]):
+            for column, kpi_id in zip(st.columns(columns), ids[start : start + columns]):
                 with column:
                     result, shown = results[kpi_id], None
                     if "suppressed" in result.flags and "missing_input" not in result.flags:
@@ -170,8 +181,9 @@ def kpi_grid(ids: list[str], filters, columns: int = 4, series: dict[str, pd.Dat
     return results
 
 
-def bar_chart(frame: pd.DataFrame, x: str, y: str, title: str, key: str, *, unit: str | None = None,
-              filters=None, **bars) -> None:
+def bar_chart(
+    frame: pd.DataFrame, x: str, y: str, title: str, key: str, *, unit: str | None = None, filters=None, **bars
+) -> None:
     """A bar chart, or the number itself when it would be a single bar (st.metric). When the frame carries
     kpi_id, split and group_code columns (`breakdown`, or a page frame given them) and `filters` are passed, a
     click on a bar shows that bar's rows under the chart (drill_view.bar_rows) with the page's filters."""
@@ -202,9 +214,19 @@ def breakdown(ids: list[str], filters, by: str) -> pd.DataFrame:
     for kpi_id in ids:
         frame = frames[kpi_id]
         frame = frame[~frame["suppressed"].astype(bool) & frame["value"].notna()]
-        parts.append(pd.DataFrame({"group": frame["group"], "kpi": catalogue[kpi_id].label(lang), "kpi_id": kpi_id,
-                                   "value": frame["value"], "n": frame["n"], "split": by,
-                                   "group_code": frame["group"].astype(str)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "group": frame["group"],
+                    "kpi": catalogue[kpi_id].label(lang),
+                    "kpi_id": kpi_id,
+                    "value": frame["value"],
+                    "n": frame["n"],
+                    "split": by,
+                    "group_code": frame["group"].astype(str),
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=["group", "kpi", "kpi_id", "value", "n", "split", "group_code"])
     long = pd.concat(parts, ignore_index=True)

@@ -5,6 +5,7 @@ makes every page recompute, and on the filters, so two users with different filt
 One connection per process (st.cache_resource); each call takes its own `.cursor()` (STACK.md: a connection
 shared by threads gives wrong results).
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -133,8 +134,11 @@ def section_filters(kpi_id: str, filters):
     result = kpis(filters, [kpi_id])[kpi_id]
     if "suppressed" not in result.flags or "missing_input" in result.flags:
         return filters, False
-    found = [period for grain, periods in FALLBACK_GRAINS
-             if (period := metrics.latest_period_with_data(series(kpi_id, filters, grain, periods))) is not None]
+    found = [
+        period
+        for grain, periods in FALLBACK_GRAINS
+        if (period := metrics.latest_period_with_data(series(kpi_id, filters, grain, periods))) is not None
+    ]
     if found:  # the most recent; of two ending together, the shorter
         start, end = max(found, key=lambda period: (period[1], period[0]))
         return filters.with_window(start, end), True
@@ -177,8 +181,14 @@ def composite(filters) -> dict:
     current = kpis(filters)
     previous = metrics.comparison_composite(current, catalogue(), "previous")
     city = current["city_score"]
-    return {**city.detail, "value": city.value, "previous": city.previous,
-            "pillars_previous": previous["pillars"], "results": current, "filters": filters}
+    return {
+        **city.detail,
+        "value": city.value,
+        "previous": city.previous,
+        "pillars_previous": previous["pillars"],
+        "results": current,
+        "filters": filters,
+    }
 
 
 @st.cache_resource(show_spinner=False)

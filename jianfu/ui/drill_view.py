@@ -2,6 +2,7 @@
 dialog, a click on a bar of a KPI split (team, service line, grid) shows that bar's rows under the chart. The
 rows are `explore.drill`'s (the KPI's own query cut at its row-level CTE, jianfu/drill.toml) under the page's
 filters, narrowed to the clicked group; a role that may not see rows is told so instead."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -52,13 +53,21 @@ def show_rows(kpi_id: str, filters, key: str) -> None:
     else:
         st.caption(t("explorer.drill.rows_count", rows=format.count(drill.rows.total)))
     if drill.rows.truncated:
-        st.caption(t("explorer.truncated", total=format.count(drill.rows.total),
-                     shown=format.count(len(drill.rows.frame))))
+        st.caption(
+            t("explorer.truncated", total=format.count(drill.rows.total), shown=format.count(len(drill.rows.frame)))
+        )
     if drill.rows.frame.empty:
         st.info(t("common.empty_filters"), icon=":material/filter_alt_off:")
         return
-    show_table(drill.rows.frame, key=key, name=kpi.label(current_lang()), filters=filters, as_of=data.data_as_of(),
-               kpis=[kpi], height=320)
+    show_table(
+        drill.rows.frame,
+        key=key,
+        name=kpi.label(current_lang()),
+        filters=filters,
+        as_of=data.data_as_of(),
+        kpis=[kpi],
+        height=320,
+    )
 
 
 def rows_dialog(kpi_id: str, filters) -> None:

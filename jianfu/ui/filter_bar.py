@@ -7,13 +7,23 @@ reproduces the view and a page switch (which clears the URL) does not lose them.
 URL is read instead; unusable parameters are dropped with a notice that stays until the user changes a filter.
 Widget keys are prefixed `filter_`; pages never touch them.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
 from jianfu.ui import data, format
-from jianfu.ui.filter_params import (DEFAULT_PERIOD, LIST_PARAMS, PARAMS, PERIODS, FilterOptions, parse,
-                                     to_filters, to_params, window)
+from jianfu.ui.filter_params import (
+    DEFAULT_PERIOD,
+    LIST_PARAMS,
+    PARAMS,
+    PERIODS,
+    FilterOptions,
+    parse,
+    to_filters,
+    to_params,
+    window,
+)
 from jianfu.ui.i18n import code_formatter, formatter, t
 
 CHOICES = "_filter_choices"  # validated user choices ({param: value}); absent = default
@@ -105,16 +115,27 @@ def draw() -> None:
     _seed_widgets(st.session_state[CHOICES], options)
     with st.sidebar:
         st.subheader(t("filter.title"))
-        period = st.selectbox(t("filter.period"), PERIODS, key="filter_period", persist_state="session",
-                              format_func=formatter("filter.period_{code}"))
+        period = st.selectbox(
+            t("filter.period"),
+            PERIODS,
+            key="filter_period",
+            persist_state="session",
+            format_func=formatter("filter.period_{code}"),
+        )
         if period == "custom":
             first, second = st.columns(2)
             first.date_input(t("filter.start"), key="filter_start", format="YYYY-MM-DD", persist_state="session")
             second.date_input(t("filter.end"), key="filter_end", format="YYYY-MM-DD", persist_state="session")
         for param, (kind, _) in LIST_PARAMS.items():
             codes = list(dict.fromkeys([*options.codes(kind), *st.session_state[f"filter_{param}"]]))
-            st.multiselect(t(f"filter.{param}"), codes, key=f"filter_{param}", format_func=_label(param, options),
-                           placeholder=t("filter.all"), persist_state="session")
+            st.multiselect(
+                t(f"filter.{param}"),
+                codes,
+                key=f"filter_{param}",
+                format_func=_label(param, options),
+                placeholder=t("filter.all"),
+                persist_state="session",
+            )
         st.button(t("filter.reset"), key="filter_reset", on_click=_reset, icon=":material/filter_alt_off:")
     chosen, ok = _choices_from_widgets()
     if not ok:

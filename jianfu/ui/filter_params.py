@@ -9,6 +9,7 @@ Invariants (see README.md):
 Parameters: `period` (a preset code or `custom`), `start`/`end` (ISO dates, only with `custom`),
 `grid`, `team`, `line`, `channel` (comma-separated codes).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,8 +21,12 @@ from jianfu.metrics import Filters, data_window
 PERIODS = ("last_month", "this_month_to_date", "last_quarter", "year_to_date", "last_12_months", "custom")
 DEFAULT_PERIOD = "last_month"
 # URL parameter → (option kind in FilterOptions, Filters field)
-LIST_PARAMS = {"grid": ("grids", "grids"), "team": ("teams", "teams"), "line": ("service_lines", "service_lines"),
-               "channel": ("channels", "channels")}
+LIST_PARAMS = {
+    "grid": ("grids", "grids"),
+    "team": ("teams", "teams"),
+    "line": ("service_lines", "service_lines"),
+    "channel": ("channels", "channels"),
+}
 PARAMS = ("period", "start", "end", *LIST_PARAMS)
 
 
@@ -29,6 +34,7 @@ PARAMS = ("period", "start", "end", *LIST_PARAMS)
 class FilterOptions:
     """What can be chosen: codes found in the warehouse (labels come from the string catalogue). `as_of` is the
     day the presets count back from (the data's latest event other than a closing), `data_from` its first."""
+
     as_of: date
     grids: dict[str, str] = field(default_factory=dict)  # grid_id → name
     teams: tuple[str, ...] = ()
@@ -44,6 +50,7 @@ class FilterOptions:
 @dataclass(frozen=True)
 class Notice:
     """A dropped parameter: the catalogue key of the message and its values."""
+
     key: str
     fmt: dict
 
@@ -123,4 +130,3 @@ def to_filters(chosen: dict, options: FilterOptions) -> Filters:
     start, end = window(chosen, options)
     lists = {field_name: tuple(chosen.get(param, ())) for param, (_, field_name) in LIST_PARAMS.items()}
     return Filters(start=start, end=end, **lists)
-

@@ -7,6 +7,7 @@ Conventions
   except a composite score's, which is in score points ("-0.01", `score_change`), on every page and the report.
 - A value backed by fewer than `suppress_below_n` observations is never shown: it reads "n<10".
 """
+
 from __future__ import annotations
 
 import math
@@ -134,8 +135,14 @@ def month(d, lang: str | None = None) -> str:
 
 
 _BY_UNIT = {
-    "count": count, "working_days": working_days, "days": days, "hours": hours, "per_1000": per_1000,
-    "yuan": yuan, "score": lambda x, lang=None: score(x), "index": lambda x, lang=None: number(x, 1),
+    "count": count,
+    "working_days": working_days,
+    "days": days,
+    "hours": hours,
+    "per_1000": per_1000,
+    "yuan": yuan,
+    "score": lambda x, lang=None: score(x),
+    "index": lambda x, lang=None: number(x, 1),
     "per_worker_week": lambda x, lang=None: number(x, 1),
 }
 

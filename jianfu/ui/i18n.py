@@ -9,6 +9,7 @@ A file holds nested tables whose leaves are `{ zh = "…", en = "…" }`; the do
 The language comes, in order, from the sidebar switch (session state), the `lang` query parameter, and the
 `lang` setting (zh by default). Outside a Streamlit run (tests, exports) it is the setting unless passed.
 """
+
 from __future__ import annotations
 
 import tomllib

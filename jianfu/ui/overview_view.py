@@ -1,5 +1,6 @@
 """The overview page's pieces: the 本月要点 summary, the composite row, KPI cards by pillar, the signals by impact,
 best and worst KPIs, the print link."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
@@ -42,8 +43,10 @@ def summary_box(filters, results: dict) -> None:
     with st.container(border=True, key="overview_summary"):
         st.subheader(t("report.section.summary"))
         left, right = st.columns(2)
-        for column, key, lines, empty in ((left, "improvements", ups, "none_improved"),
-                                          (right, "problems", downs, "none_problem")):
+        for column, key, lines, empty in (
+            (left, "improvements", ups, "none_improved"),
+            (right, "problems", downs, "none_problem"),
+        ):
             with column:
                 st.markdown(f"**{t(f'report.summary.{key}')}**")
                 st.markdown("\n".join(f"- {line}" for line in lines) if lines else t(f"report.summary.{empty}"))
@@ -57,14 +60,22 @@ def composite_row(composite: dict) -> None:
         columns = st.columns(1 + len(PILLARS))
         with columns[0], st.container(border=True):
             if not composite.get("enough", True):  # a number from one or two KPIs would read as a verdict
-                st.metric(t("overview.composite"), format.DASH, help=t(
-                    "kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())))
+                st.metric(
+                    t("overview.composite"),
+                    format.DASH,
+                    help=t("kpi.not_enough_to_score_help", baseline=data.catalogue().baseline_label(current_lang())),
+                )
                 st.caption(t("kpi.not_enough_to_score"))  # a metric value this long would be cut off
             else:
                 change = format.score_change(composite["value"], composite["previous"])
-                st.metric(t("overview.composite"), format.score(composite["value"]), delta=change,
-                          delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"),
-                          help=t("overview.composite_help"))
+                st.metric(
+                    t("overview.composite"),
+                    format.score(composite["value"]),
+                    delta=change,
+                    delta_color=_score_colour(change),
+                    delta_description=t("kpi.vs_previous"),
+                    help=t("overview.composite_help"),
+                )
         for column, pillar in zip(columns[1:], PILLARS):
             value = composite["pillars"].get(pillar)
             with column, st.container(border=True):
@@ -75,8 +86,13 @@ def composite_row(composite: dict) -> None:
                     components.latest_note(latest[1])
                     continue
                 change = format.score_change(value, composite["pillars_previous"].get(pillar))
-                st.metric(code_label("pillar", pillar), format.score(value), delta=change,
-                          delta_color=_score_colour(change), delta_description=t("kpi.vs_previous"))
+                st.metric(
+                    code_label("pillar", pillar),
+                    format.score(value),
+                    delta=change,
+                    delta_color=_score_colour(change),
+                    delta_description=t("kpi.vs_previous"),
+                )
     st.caption(t("common.composite_definition") + " " + t("overview.composite_caption", n=composite["n"]))
 
 
@@ -109,8 +125,12 @@ def signals(series: dict) -> None:
         return
 
     def line(signal) -> str:
-        return t("overview.signal_line", kpi=catalogue[signal.kpi_id].label(lang), rule=t(f"kpi.signal_{signal.rule}"),
-                 size=format.number(signal.size, 1))
+        return t(
+            "overview.signal_line",
+            kpi=catalogue[signal.kpi_id].label(lang),
+            rule=t(f"kpi.signal_{signal.rule}"),
+            size=format.number(signal.size, 1),
+        )
 
     st.markdown("\n".join(f"- {line(s)}" for s in found[:SIGNALS_SHOWN]))
     if len(found) > SIGNALS_SHOWN:
@@ -125,16 +145,24 @@ def control_chart(filters, printing: bool) -> None:
     lang = current_lang()
     ids = [kpi_id for ids in HEADLINE.values() for kpi_id in ids if kpi_id in catalogue]
     st.subheader(t("overview.trend_title"))
-    kpi_id = ids[0] if printing else st.selectbox(t("overview.trend_kpi"), ids, key="overview_trend_kpi",
-                                                  format_func=lambda i: catalogue[i].label(lang))
+    kpi_id = (
+        ids[0]
+        if printing
+        else st.selectbox(
+            t("overview.trend_kpi"), ids, key="overview_trend_kpi", format_func=lambda i: catalogue[i].label(lang)
+        )
+    )
     kpi = catalogue[kpi_id]
     series = data.series(kpi_id, filters, periods=24)
     if series["value"].notna().sum() < 2:
         components.empty_state("overview.no_trend")
         return
-    charts.show(charts.control_chart(series, kpi.label(lang), kpi.label(lang),
-                                     tickformat=".1%" if kpi.unit in format.PROPORTION_UNITS else None),
-                key="overview_trend")
+    charts.show(
+        charts.control_chart(
+            series, kpi.label(lang), kpi.label(lang), tickformat=".1%" if kpi.unit in format.PROPORTION_UNITS else None
+        ),
+        key="overview_trend",
+    )
     st.caption(t("overview.trend_caption"))
 
 
@@ -148,17 +176,20 @@ def ranked_table(ids: list[str], results: dict) -> pd.DataFrame:
     catalogue = data.catalogue()
     lang = current_lang()
     rows = [(catalogue[i], results[i]) for i in ids if i in results]
-    return pd.DataFrame({
-        t("overview.col_kpi"): [kpi.label(lang) for kpi, _ in rows],
-        t("overview.col_value"): [format.value(r.value, kpi.unit) for kpi, r in rows],
-        t("overview.col_reference"): [format.value(r.reference, kpi.unit) for kpi, r in rows],
-        t("overview.col_score"): [format.score(r.score) for _, r in rows],
-        t("overview.col_n"): [format.count(r.n) for _, r in rows],
-    })
+    return pd.DataFrame(
+        {
+            t("overview.col_kpi"): [kpi.label(lang) for kpi, _ in rows],
+            t("overview.col_value"): [format.value(r.value, kpi.unit) for kpi, r in rows],
+            t("overview.col_reference"): [format.value(r.reference, kpi.unit) for kpi, r in rows],
+            t("overview.col_score"): [format.score(r.score) for _, r in rows],
+            t("overview.col_n"): [format.count(r.n) for _, r in rows],
+        }
+    )
 
 
 def print_link() -> None:
     """A link to this view in print layout (same filters, `print=1`), opened in a new tab."""
     params = {key: st.query_params[key] for key in st.query_params}
-    st.link_button(t("overview.print_view"), "?" + urlencode({**params, components.PRINT_PARAM: "1"}),
-                   icon=":material/print:")
+    st.link_button(
+        t("overview.print_view"), "?" + urlencode({**params, components.PRINT_PARAM: "1"}), icon=":material/print:"
+    )

@@ -1,6 +1,7 @@
 """Colours for plotly traces, read from `.streamlit/config.toml` so the theme stays the single place where
 colours are defined. Everything else (fonts, backgrounds, gridlines) comes from Streamlit's theme at render
 time (`st.plotly_chart(theme="streamlit")`), which follows the user's light or dark choice."""
+
 from __future__ import annotations
 
 import tomllib

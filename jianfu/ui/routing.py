@@ -6,6 +6,7 @@ Streamlit treats a `pages/` folder next to the entrypoint as an old-style multip
 (`/data`, `/throughput?…`) runs `pages/<name>.py` alone, skipping the router — and its login. The router marks
 each run; a page that finds no mark switches the old mode off and reruns, this time through the router.
 """
+
 from __future__ import annotations
 
 import streamlit as st

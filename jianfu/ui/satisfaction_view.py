@@ -1,4 +1,5 @@
 """The satisfaction page's pieces: charts and tables built from engine results and page queries."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -31,19 +32,23 @@ def overdue_table(frame: pd.DataFrame) -> pd.DataFrame:
     """The overdue 差评 with labelled codes and dates; ids are system case/rating numbers, no personal data."""
     grids = data.filter_options().grids
     lang = current_lang()
-    return pd.DataFrame({
-        t("satisfaction.col_eval_id"): frame["eval_id"],
-        t("satisfaction.col_case_id"): frame["case_id"],
-        t("satisfaction.col_rated_at"): [format.day(d, lang) for d in frame["rated_at"]],
-        t("satisfaction.col_rating"): [code_label("rating", r) for r in frame["rating"]],
-        t("filter.line"): [code_label("service_line", c) for c in frame["service_line"]],
-        t("filter.grid"): [grids.get(g, g) if isinstance(g, str) else format.DASH for g in frame["grid_id"]],
-        t("satisfaction.col_rectify_due"): [format.day(d, lang) if pd.notna(d) else format.DASH
-                                            for d in frame["rectify_due_at"]],
-        t("satisfaction.col_missing"): [_missing_steps(r, c) for r, c in
-                                        zip(frame["rectify_overdue"], frame["callback_overdue"])],
-        t("satisfaction.col_days_past_due"): frame["days_past_due"],
-    })
+    return pd.DataFrame(
+        {
+            t("satisfaction.col_eval_id"): frame["eval_id"],
+            t("satisfaction.col_case_id"): frame["case_id"],
+            t("satisfaction.col_rated_at"): [format.day(d, lang) for d in frame["rated_at"]],
+            t("satisfaction.col_rating"): [code_label("rating", r) for r in frame["rating"]],
+            t("filter.line"): [code_label("service_line", c) for c in frame["service_line"]],
+            t("filter.grid"): [grids.get(g, g) if isinstance(g, str) else format.DASH for g in frame["grid_id"]],
+            t("satisfaction.col_rectify_due"): [
+                format.day(d, lang) if pd.notna(d) else format.DASH for d in frame["rectify_due_at"]
+            ],
+            t("satisfaction.col_missing"): [
+                _missing_steps(r, c) for r, c in zip(frame["rectify_overdue"], frame["callback_overdue"])
+            ],
+            t("satisfaction.col_days_past_due"): frame["days_past_due"],
+        }
+    )
 
 
 def _missing_steps(rectify: bool, callback: bool) -> str:
@@ -58,8 +63,9 @@ def funnel_chart(by_grid: pd.DataFrame):
     shown["label"] = [grids.get(g, g) for g in shown["group"]]
     shown["n"] = shown["effective_n"].fillna(shown["n"])
     shown = shown.rename(columns={"funnel_centre": "centre"})
-    return charts.funnel_plot(shown, t("satisfaction.funnel_chart"), t("satisfaction.effective_n"),
-                              t("satisfaction.index_axis"))
+    return charts.funnel_plot(
+        shown, t("satisfaction.funnel_chart"), t("satisfaction.effective_n"), t("satisfaction.index_axis")
+    )
 
 
 def _dimension_labels(frame: pd.DataFrame) -> dict[str, str]:
@@ -68,8 +74,14 @@ def _dimension_labels(frame: pd.DataFrame) -> dict[str, str]:
 
 def dimensions_chart(frame: pd.DataFrame):
     labelled = frame.assign(dimension=frame["dimension"].map(_dimension_labels(frame)))
-    return charts.bars(labelled, "dimension", "performance", t("satisfaction.dimensions_chart"), horizontal=True,
-                       y_label=t("satisfaction.index_axis"))
+    return charts.bars(
+        labelled,
+        "dimension",
+        "performance",
+        t("satisfaction.dimensions_chart"),
+        horizontal=True,
+        y_label=t("satisfaction.index_axis"),
+    )
 
 
 def drivers(filters: Filters, dimensions: pd.DataFrame) -> pd.DataFrame | None:
@@ -85,8 +97,9 @@ def drivers(filters: Filters, dimensions: pd.DataFrame) -> pd.DataFrame | None:
 
 
 def drivers_chart(frame: pd.DataFrame):
-    return charts.quadrant(frame, t("satisfaction.drivers_chart"), t("satisfaction.importance"),
-                           t("satisfaction.index_axis"))
+    return charts.quadrant(
+        frame, t("satisfaction.drivers_chart"), t("satisfaction.importance"), t("satisfaction.index_axis")
+    )
 
 
 def comments(frame: pd.DataFrame) -> None:
@@ -98,10 +111,18 @@ def comments(frame: pd.DataFrame) -> None:
         return
     lang = current_lang()
     st.caption(t("satisfaction.comments_caption", shown=len(frame), matching=format.count(matching)))
-    st.dataframe(pd.DataFrame({
-        t("satisfaction.col_date"): [format.day(d, lang) for d in frame["said_at"]],
-        t("satisfaction.col_origin"): [t(f"satisfaction.origin_{o}") for o in frame["origin"]],
-        t("satisfaction.col_rating"): [code_label("rating", int(r)) if pd.notna(r) else format.DASH
-                                       for r in frame["rating"]],
-        t("satisfaction.col_comment"): frame["comment"],
-    }), key="satisfaction_comments", hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("satisfaction.col_date"): [format.day(d, lang) for d in frame["said_at"]],
+                t("satisfaction.col_origin"): [t(f"satisfaction.origin_{o}") for o in frame["origin"]],
+                t("satisfaction.col_rating"): [
+                    code_label("rating", int(r)) if pd.notna(r) else format.DASH for r in frame["rating"]
+                ],
+                t("satisfaction.col_comment"): frame["comment"],
+            }
+        ),
+        key="satisfaction_comments",
+        hide_index=True,
+        width="stretch",
+    )

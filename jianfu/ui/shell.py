@@ -1,5 +1,6 @@
 """The app shell the router (dashboard.py) builds on every run: page config, language switch, print mode, and
 the navigation over the nine pages. Pages never call these."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -36,8 +37,12 @@ _PRINT_CSS = """<style>
 
 def configure_page() -> None:
     routing.mark_routed()
-    st.set_page_config(page_title=t("app.title"), page_icon=":material/insights:", layout="wide",
-                       initial_sidebar_state="collapsed" if print_mode() else "auto")
+    st.set_page_config(
+        page_title=t("app.title"),
+        page_icon=":material/insights:",
+        layout="wide",
+        initial_sidebar_state="collapsed" if print_mode() else "auto",
+    )
     if print_mode():
         st.html(_PRINT_CSS)
 
@@ -55,8 +60,15 @@ def language_switch() -> None:
         state[LANG_CHOICE] = from_url if from_url in LANGS else default_lang()
     # Drawn before st.navigation, the radio can come back as a new widget after a page switch: it starts from
     # the remembered choice, and only a user's click (on_change) changes that choice.
-    st.sidebar.radio(t("app.language"), LANGS, index=LANGS.index(state[LANG_CHOICE]), key=LANG_STATE,
-                     horizontal=True, on_change=_remember_language, format_func=formatter("app.lang_{code}"))
+    st.sidebar.radio(
+        t("app.language"),
+        LANGS,
+        index=LANGS.index(state[LANG_CHOICE]),
+        key=LANG_STATE,
+        horizontal=True,
+        on_change=_remember_language,
+        format_func=formatter("app.lang_{code}"),
+    )
     lang = state[LANG_CHOICE]
     if lang == default_lang():
         if LANG_PARAM in st.query_params:
@@ -82,10 +94,8 @@ def navigation(scope=None):
             # Streamlit serves the default page at "/" only, so its own address (/overview, in links and
             # bookmarks) would be "Page not found". A hidden twin answers that address; the default page's
             # internal path only has to differ from it (it never shows in a URL).
-            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=f"{url_path}-root",
-                                   default=True))
-            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path,
-                                   visibility="hidden"))
+            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=f"{url_path}-root", default=True))
+            section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path, visibility="hidden"))
         else:
             section.append(st.Page(f"pages/{file}.py", title=t(title_key), url_path=url_path))
     current = st.navigation(sections, position="hidden" if print_mode() else "sidebar")

@@ -2,6 +2,7 @@
 column names (`received_at`) as `column.<name>` from the string catalogue, in the run's language. Used by the
 explorer's drill-down and pivot tables, so their screen and their exports say 已办结 / 接件时间, not raw codes.
 Pages with their own queries label their columns with their own prefixes (export_buttons.show_table)."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -12,10 +13,19 @@ from jianfu.ui.i18n import code_label, has, t
 # tables with different lists (a micro-project's and a work item's category) tries each list in turn; a code no
 # list knows is shown as it is.
 CODE_KINDS = {
-    "status": ("case_status",), "service_line": ("service_line",), "team": ("team",), "channel": ("channel",),
-    "center": ("center",), "source": ("eval_source",), "stage": ("project_stage",), "alliance": ("alliance",),
-    "category": ("project_category", "work_category"), "kind": ("grid_kind", "partner_kind"),
-    "decision": ("decision",), "reason": ("access_reason",), "age_band": ("age_band",),
+    "status": ("case_status",),
+    "service_line": ("service_line",),
+    "team": ("team",),
+    "channel": ("channel",),
+    "center": ("center",),
+    "source": ("eval_source",),
+    "stage": ("project_stage",),
+    "alliance": ("alliance",),
+    "category": ("project_category", "work_category"),
+    "kind": ("grid_kind", "partner_kind"),
+    "decision": ("decision",),
+    "reason": ("access_reason",),
+    "age_band": ("age_band",),
 }
 
 
