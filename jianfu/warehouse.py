@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from jianfu import settings
+from jianfu import quality, settings
 from jianfu.schema import TABLES, create_table_sql
 
 CURRENT = "current.duckdb"
@@ -166,6 +166,10 @@ def write():
                 except duckdb.Error:
                     pass  # a commit that failed (full disk) has already ended the transaction
                 raise
+            # Once per version, so the data page never recomputes them; after the commit, because a check that fails
+            # inside a transaction would silently undo it (DuckDB aborts it and the commit then discards the rows).
+            # The version is not current until the rename below, so no reader sees it without its results.
+            quality.store(con)
             con.execute("checkpoint")
             con.close()
             tmp.chmod(0o600)  # the umask does this already; the version file is the asset, so say it here too

@@ -15,7 +15,8 @@ FLASH = "data_flash"  # a message that must survive the rerun after an import or
 
 @st.cache_data(show_spinner=False)
 def _quality(version: str) -> list[quality.CheckResult]:
-    return quality.run_checks(data.connection())
+    con = data.connection()
+    return quality.stored(con) or quality.run_checks(con)
 
 
 def _flash(kind: str, text: str) -> None:
