@@ -54,12 +54,13 @@ def run_check(con: duckdb.DuckDBPyConnection, check: str, sample_rows: int = SAM
 
 def _run(con: duckdb.DuckDBPyConnection, check: str, sample_rows: int) -> CheckResult:
     try:
-        relation = con.sql(check_sql(check))
-        rows = relation.aggregate("count(*)").fetchall()[0][0]
-        sample = relation.limit(sample_rows).to_arrow_table().to_pandas()
+        # one pass: the offending rows' count rides along with the sample
+        counted = con.sql(check_sql(check)).select("*, count(*) over () as offending_rows__").limit(sample_rows)
+        sample = counted.to_arrow_table().to_pandas()
     except duckdb.Error as exc:
         return CheckResult(check, 0, pd.DataFrame(), str(exc).split("\n")[0])
-    return CheckResult(check, int(rows), sample)
+    rows = int(sample.pop("offending_rows__").iloc[0]) if len(sample) else 0
+    return CheckResult(check, rows, sample)
 
 
 def run_checks(con: duckdb.DuckDBPyConnection, sample_rows: int = SAMPLE_ROWS) -> list[CheckResult]:
