@@ -9,6 +9,7 @@ from jianfu.export_buttons import show_table
 from jianfu.ingest.loader import ImportRefused, undo
 from jianfu.ui import components, data, format
 from jianfu.ui.i18n import t
+from jianfu.ui.reasons import with_reason_text
 
 FLASH = "data_flash"  # a message that must survive the rerun after an import or undo
 
@@ -37,7 +38,7 @@ if data.has_warehouse():
 
     st.subheader(t("data.rejects_title"))
     st.caption(t("data.rejects_caption"))
-    rejects = data.query("page_data_rejects_summary")
+    rejects = with_reason_text(data.query("page_data_rejects_summary"))
     if rejects.empty:
         st.info(t("data.no_rejects"))
     else:
@@ -45,7 +46,7 @@ if data.has_warehouse():
         import_ids = sorted(rejects["import_id"].unique().tolist(), reverse=True)
         chosen = st.selectbox(t("data.rejects_of_import"), import_ids, key="data_rejects_import")
         max_rows = int(settings.get("sql_max_rows"))
-        detail = data.query("page_data_rejects", import_id=chosen, max_rows=max_rows)
+        detail = with_reason_text(data.query("page_data_rejects", import_id=chosen, max_rows=max_rows))
         total = int(rejects.loc[rejects["import_id"] == chosen, "rejected_rows"].sum())
         if total > len(detail):
             st.caption(t("data.rejects_shown", shown=format.count(len(detail)), total=format.count(total)))
@@ -65,7 +66,7 @@ if data.has_warehouse():
         else:
             with st.expander(f"{title} — {t('data.quality_failed', rows=format.count(result.rows))}"):
                 st.caption(t("data.quality_sample", n=len(result.sample)))
-                show_table(result.sample, key=f"data_dq_{result.check}", name=result.check)
+                show_table(with_reason_text(result.sample), key=f"data_dq_{result.check}", name=result.check)
 else:
     st.info(t("common.no_warehouse"))
 
