@@ -17,6 +17,9 @@ from jianfu.metrics.filters import add_months, month_end
 from jianfu.metrics.results import coverage_start, within_data
 
 GRAINS = ("week", "month", "quarter")
+# The control charts' window: the limits and signals of a month are judged on this many months up to it, on
+# every page and in the report alike (a shorter window gives other limits, so other signals).
+CONTROL_CHART_MONTHS = 24
 SERIES_COLUMNS = [
     "period_start",
     "period_end",

@@ -34,7 +34,7 @@ from jianfu.metrics import (
 )
 from jianfu.metrics.filters import month_end
 from jianfu.metrics.results import PILLAR_ORDER
-from jianfu.metrics.series import compute_by_many
+from jianfu.metrics.series import CONTROL_CHART_MONTHS, compute_by_many
 from jianfu.metrics.sql import run_query
 from jianfu.metrics.stats import signal_size
 from jianfu.report import sentences, summary
@@ -43,7 +43,7 @@ from jianfu.ui.i18n import code_label, t
 # The figures on the key-figures strip after the composite score (a test finds them in the PDF's text).
 HEADLINE_KPIS = ("on_time_rate", "satisfaction_rate", "good_rating_rate", "hours_saved", "ledger_reduction")
 GRID_KPIS = ("case_volume", "on_time_rate", "good_rating_rate", "satisfaction_rate", "bad_per_1000")
-SERIES_MONTHS = 24  # the control charts' window, as on the pages
+SERIES_MONTHS = CONTROL_CHART_MONTHS  # the control charts' window, as on the pages
 SIGNALS_SHOWN = 5  # significant changes listed; the rest are counted and found in the full table
 # Kinds that are not one number per month (no series, no sentence).
 NOT_A_NUMBER = ("composite", "drivers")

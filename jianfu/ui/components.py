@@ -9,11 +9,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from jianfu.metrics.series import CONTROL_CHART_MONTHS
 from jianfu.ui import charts, data, drill_view, format, routing
 from jianfu.ui.i18n import code_label, current_lang, t
 
 PRINT_PARAM = "print"
-SPARKLINE_MONTHS = 12
+SPARKLINE_MONTHS = 12  # drawn; the series behind a card covers the control chart's window, for its signal
+SERIES_MONTHS = CONTROL_CHART_MONTHS
 FLAG_COLOURS = {"partial_period": "blue", "workdays_unknown": "orange"}  # the other flags are gray
 CARDS_KEY = "kpi_cards"  # containers of cards carry a key starting with this (CSS class st-key-kpi_cards…)
 # On a phone Streamlit stacks columns one per row; cards read better two per row (and the overview stays short).
@@ -106,7 +108,7 @@ def kpi_card(kpi, result, series: pd.DataFrame | None = None, filters=None, show
             st.caption(t("kpi.missing_inputs", inputs=", ".join(m.rpartition(" ")[2] for m in result.missing)))
             return
         suppressed = "suppressed" in result.flags
-        values = series["value"].dropna().tolist() if series is not None else []
+        values = series["value"].tail(SPARKLINE_MONTHS).dropna().tolist() if series is not None else []
         st.metric(
             kpi.label(lang),
             format.suppressed_text() if suppressed else format.value(result.value, kpi.unit),
@@ -166,7 +168,7 @@ def kpi_grid(
     if results is None:
         results = data.kpis(filters, ids)
     if series is None:
-        series = data.series_many(ids, filters, periods=SPARKLINE_MONTHS)
+        series = data.series_many(ids, filters, periods=SERIES_MONTHS)
     phone_layout()
     with cards_container(name):
         for start in range(0, len(ids), columns):

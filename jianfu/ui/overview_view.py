@@ -106,7 +106,7 @@ def pillar_cards(filters, columns: int, results: dict) -> dict:
     of their own, and every card's sparkline comes from one batch (returned, for the signals list)."""
     catalogue = data.catalogue()
     ids = [kpi_id for pillar in PILLARS for kpi_id in HEADLINE[pillar] if kpi_id in catalogue]
-    series = data.series_many(ids, filters, periods=components.SPARKLINE_MONTHS)
+    series = data.series_many(ids, filters, periods=components.SERIES_MONTHS)
     for pillar in PILLARS:
         st.subheader(code_label("pillar", pillar))
         components.kpi_grid(HEADLINE[pillar], filters, columns=columns, series=series, results=results, name=pillar)
