@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from jianfu import settings
-from jianfu.metrics import Filters, load_catalogue
+from jianfu.metrics import load_catalogue, units
 from jianfu.metrics.engine import Period, query_params
 from jianfu.metrics.filters import FILTER_DIMENSIONS
 from jianfu.metrics.sql import data_as_of, query_parameters, query_text
@@ -219,13 +219,9 @@ def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator
         raise ExploreError(f"queries/{kpi.query_name}.sql does not end in `select * from final`.")
     rows_sql = _FINAL.sub(f"select * from {source['cte']}", text)
     # As the engine does: a filter on a dimension the query lacks is not applied (and is reported).
-    narrowed = Filters(
-        filters.start,
-        filters.end,
-        **{name: getattr(filters, name) if dim in kpi.dims else () for name, dim in FILTER_DIMENSIONS.items()},
-    )
+    narrowed = units.narrow(con, filters, kpi.dims)
     not_applied = tuple(
-        name for name, dim in FILTER_DIMENSIONS.items() if getattr(filters, name) and dim not in kpi.dims
+        name for name, dim in FILTER_DIMENSIONS.items() if getattr(filters, name) and dim not in units.applies(kpi.dims)
     )
     period = Period("current", filters.start, filters.end)
     params = query_params(narrowed, [period], data_as_of(con), "all", load_catalogue().baseline[1])

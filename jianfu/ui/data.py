@@ -17,6 +17,7 @@ import streamlit as st
 from jianfu import calendar, metrics, warehouse
 from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
+from jianfu.metrics import units
 from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
 from jianfu.metrics.filters import add_months
 from jianfu.metrics.sql import query_parameters, query_text, run_query
@@ -59,10 +60,26 @@ def query(name: str, filters=None, **params) -> pd.DataFrame:
     """Run `queries/<name>.sql` with the filters' parameters (`Filters.to_params()`: `$start`,
     `$end_exclusive`, `$grids` …) and any extra ones; only those the SQL mentions are bound. A query without
     filters is street-wide: a user limited to grids may not run it."""
-    if filters is None and current_scope().grids is not None:
+    if filters is None and current_scope().limited:
         raise PermissionError(f"{name} cannot be limited to grids")
-    bound = {**(scoped(filters).to_params() if filters is not None else {}), **params}
+    bound = {**(_for_query(name, scoped(filters)).to_params() if filters is not None else {}), **params}
     return _query(warehouse.version_key(), name, bound)
+
+
+def _for_query(name: str, filters):
+    """The filters as this query can apply them: a district or street filter on a query that knows grids but no
+    street becomes the grids inside it (jianfu/metrics/units.py). A limited user's query that can apply
+    neither is refused, never run street-wide."""
+    if not (filters.districts or filters.streets):
+        return filters
+    wanted = query_parameters(name)
+    if "streets" in wanted and "districts" in wanted:
+        return filters
+    if "grids" not in wanted:
+        if current_scope().limited:
+            raise PermissionError(f"{name} cannot be limited to a street or district")
+        return replace(filters, districts=(), streets=())
+    return units.narrow(connection(), filters, ("grid_id", "team", "service_line", "channel", "center"))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
