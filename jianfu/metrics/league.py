@@ -18,7 +18,7 @@ the monthly 12345 bulletins apply them:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -61,6 +61,8 @@ class League:
     table: pd.DataFrame  # COLUMNS, ranked units first (by rank), then the others by name
     top: list[str]  # 红榜
     bottom: list[str]  # 黑榜, worst first
+    # This month's compute_by frames by KPI (values, n and funnel limits per unit), for the funnel plots.
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def ranked(self) -> int:
@@ -128,7 +130,9 @@ def red_and_black(table: pd.DataFrame, size: int) -> tuple[list[str], list[str]]
     return (sorted(top, key=lambda u: (-scores[u], str(u))), sorted(bottom, key=lambda u: (scores[u], str(u))))
 
 
-def build(current: pd.DataFrame, previous: pd.DataFrame | None, size: int, level: str) -> League:
+def build(
+    current: pd.DataFrame, previous: pd.DataFrame | None, size: int, level: str, frames: dict | None = None
+) -> League:
     """The league from this month's and the previous month's rank_units tables."""
     table = current.copy()
     before = {} if previous is None else {r.unit: r.rank for r in previous.itertuples() if r.rankable}
@@ -138,7 +142,7 @@ def build(current: pd.DataFrame, previous: pd.DataFrame | None, size: int, level
     table["list"] = table["unit"].map({**{u: "red" for u in top}, **{u: "black" for u in bottom}})
     table = table.assign(_unranked=~table["rankable"], _name=table["unit"].astype(str))
     table = table.sort_values(["_unranked", "rank", "_name"], na_position="last").drop(columns=["_unranked", "_name"])
-    return League(level, table.reset_index(drop=True)[COLUMNS], top, bottom)
+    return League(level, table.reset_index(drop=True)[COLUMNS], top, bottom, frames or {})
 
 
 def level_below(con, filters) -> str | None:
@@ -168,9 +172,9 @@ def league(con, filters, level: str | None = None, *, facts=None, catalogue=None
     if level is None:
         return None
     weight, below_n, size = weights(), int(settings.get("rank_below_n")), int(settings.get("league_list_size"))
-    tables = [
-        rank_units(compute_by_many(con, KPIS, f, by=level, catalogue=catalogue, facts=facts), weight, below_n)
-        for f in (filters, filters.previous())
+    frames = [
+        compute_by_many(con, KPIS, f, by=level, catalogue=catalogue, facts=facts) for f in (filters, filters.previous())
     ]
-    result = build(tables[0], tables[1], size, level)
+    tables = [rank_units(f, weight, below_n) for f in frames]
+    result = build(tables[0], tables[1], size, level, frames[0])
     return result if len(result.table) >= 2 else None

@@ -17,6 +17,7 @@ import streamlit as st
 from jianfu import calendar, metrics, warehouse
 from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
+from jianfu.metrics import league as league_module
 from jianfu.metrics import units
 from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
 from jianfu.metrics.filters import add_months
@@ -233,13 +234,31 @@ def _filter_options(version: str) -> FilterOptions:
         service_lines=tuple(grouped.get("service_line", {})),
         channels=tuple(grouped.get("channel", {})),
         data_from=data_from.date() if data_from is not None else None,
+        districts=tuple(grouped.get("district", {})),
+        streets=tuple(grouped.get("street", {})),
     )
 
 
 def filter_options() -> FilterOptions:
-    """The codes the filter bar offers (only the user's own grids) and the date the presets count back from."""
+    """The codes the filter bar offers (only the user's own grids, district or streets) and the date the presets
+    count back from."""
     options = _filter_options(warehouse.version_key())
-    grids = current_scope().grids
-    if grids is None:
-        return options
-    return replace(options, grids={code: name for code, name in options.grids.items() if code in grids})
+    scope = current_scope()
+    if scope.grids is not None:
+        options = replace(options, grids={code: name for code, name in options.grids.items() if code in scope.grids})
+    if scope.districts is not None:
+        options = replace(options, districts=tuple(d for d in options.districts if d in scope.districts))
+    if scope.streets is not None:
+        options = replace(options, districts=(), streets=tuple(s for s in options.streets if s in scope.streets))
+    return options
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _league(version: str, filters):
+    return league_module.league(connection(), filters, facts=facts())
+
+
+def league(filters):
+    """The monthly ranking of the units one level below the (scoped) filters (jianfu/metrics/league.py), or None
+    when there are fewer than two units."""
+    return _league(warehouse.version_key(), scoped(filters))
