@@ -26,7 +26,7 @@ labels = view.unit_labels(result.level)
 previous = filters.previous()
 
 st.subheader(t("ranking.table_title", level=t(f"ranking.level_{result.level}")))
-st.caption(t("ranking.weights_note", n=format.rank_below_n(), **view.weight_shares()))
+st.caption(t("ranking.weights_note", n=format.rank_below_n(), **league_rules.weight_shares()))
 st.caption(t("ranking.compared", start=format.day(previous.start), end=format.day(previous.end)))
 view.lists(result, labels)
 show_table(

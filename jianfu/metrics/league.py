@@ -55,6 +55,13 @@ def weights() -> dict[str, float]:
     return dict(zip(RATES, parts))
 
 
+def weight_shares() -> dict[str, str]:
+    """The weights as percentages for the notes that state them ({"responded": "30", "resolved": "35", …})."""
+    weight = weights()
+    total = sum(weight.values())
+    return {k.removeprefix("hotline_").removesuffix("_rate"): f"{100 * w / total:g}" for k, w in weight.items()}
+
+
 @dataclass(frozen=True)
 class League:
     level: str  # "district", "street", "community" or "grid_id"
@@ -143,6 +150,14 @@ def build(
     table = table.assign(_unranked=~table["rankable"], _name=table["unit"].astype(str))
     table = table.sort_values(["_unranked", "rank", "_name"], na_position="last").drop(columns=["_unranked", "_name"])
     return League(level, table.reset_index(drop=True)[COLUMNS], top, bottom, frames or {})
+
+
+def change_text(change, none: str = "—") -> str:
+    """↑2 (up two places), ↓1, = (same rank), `none` when the unit was not ranked in one of the two months."""
+    if change is None or pd.isna(change):
+        return none
+    change = int(change)
+    return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "="
 
 
 def level_below(con, filters) -> str | None:

@@ -14,24 +14,9 @@ from jianfu.ui.i18n import current_lang, t
 RATE_COLUMNS = [*league_rules.RATES, "on_time_rate"]
 
 
-def weight_shares() -> dict[str, str]:
-    """The composite's weights as percentages for the note ({"responded": "30", "resolved": "35", …})."""
-    weights = league_rules.weights()
-    total = sum(weights.values())
-    return {k.removeprefix("hotline_").removesuffix("_rate"): f"{100 * w / total:g}" for k, w in weights.items()}
-
-
 def unit_labels(level: str) -> dict:
     """Display names of the units: grids by their name, the other levels as the data writes them."""
     return dict(data.filter_options().grids) if level == "grid_id" else {}
-
-
-def change_text(change) -> str:
-    """↑2 (up two places), ↓1, = (same rank), — (not ranked in one of the two months)."""
-    if change is None or pd.isna(change):
-        return format.DASH
-    change = int(change)
-    return f"↑{change}" if change > 0 else f"↓{-change}" if change < 0 else "="
 
 
 def table(result, labels: dict) -> pd.DataFrame:
@@ -42,7 +27,7 @@ def table(result, labels: dict) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "rank": frame["rank"],
-            "rank_change": [change_text(c) for c in frame["rank_change"]],
+            "rank_change": [league_rules.change_text(c, format.DASH) for c in frame["rank_change"]],
             "unit": [labels.get(u, u) for u in frame["unit"]],
             "n": frame["n"],
             **{kpi_id: frame[kpi_id].astype(float) for kpi_id in league_rules.KPIS},
