@@ -105,7 +105,10 @@ def select_rows(table: str, filters=None) -> Selection:
         if not values:
             continue
         params[field] = values
-        if column in spec.column_names:
+        unit = _unit_clause(table, field)
+        if unit is not None:
+            clauses.append(unit)
+        elif column in spec.column_names:
             clauses.append(f'list_contains(${field}, "{column}")')
         elif table in PARENTS and column in TABLES[PARENTS[table][0]].column_names:
             # A table without the filter's column hangs off a parent that has it, found on the full key.
@@ -115,6 +118,23 @@ def select_rows(table: str, filters=None) -> Selection:
             params.pop(field)
             not_applied.append(field)
     return Selection(table, " and ".join(clauses) or "true", params, tuple(not_applied))
+
+
+def _unit_clause(table: str, field: str) -> str | None:
+    """A district or street filter on a table that knows grids: by the rule of queries/unit_hierarchy.sql (a
+    case's street is its grid's, else the one its work order names; its district is its grid's, else its
+    street's). None for the grids table itself (its own columns) and for tables without a grid."""
+    if field not in units.UNIT_FIELDS or table == "grids" or "grid_id" not in _table(table).column_names:
+        return None
+    level = "street" if field == "streets" else "district"
+    of_grid = f'(select max(g.{level}) from grids as g where g.grid_id = "{table}".grid_id)'
+    if table != "cases":
+        return f"list_contains(${field}, {of_grid})"
+    if level == "street":
+        return f'list_contains($streets, coalesce({of_grid}, "cases".street))'
+    street = '(select max(g.street) from grids as g where g.grid_id = "cases".grid_id)'
+    of_street = f'(select max(s.district) from grids as s where s.street = coalesce({street}, "cases".street))'
+    return f"list_contains($districts, coalesce({of_grid}, {of_street}))"
 
 
 def pivot(
