@@ -16,6 +16,7 @@ from jianfu.access.scope import clamp_filters, scope_for
 from jianfu.access.users import User
 from jianfu.cli import main
 from jianfu.metrics import Filters, compute_kpis, units
+from jianfu.metrics.sql import query_parameters, run_query
 
 GRIDS = [  # grid → street → district
     ("G11", "S1", "D1"),
@@ -111,6 +112,16 @@ def test_the_explorer_pivot_puts_a_district_or_street_on_cases_by_the_same_rule(
     filters = Filters(MARCH.start, MARCH.end, districts=districts, streets=streets)
     rows = explore.pivot(warehouse.read_connection(), "cases", ["status"], filters=filters)
     assert rows.frame["count"].tolist() == [cases] and rows.not_applied == ()
+
+
+@pytest.mark.parametrize(("user", "cases", "grids"), LEVELS, ids=[u.name for u, _, _ in LEVELS])
+def test_the_page_queries_count_the_same_cases(levels_warehouse, user, cases, grids):
+    """A page query over cases knows grids, not streets: it gets the units' grids and, for the 12345 orders
+    without a grid, the streets they name (page_window_activity decides whether a page says "nothing matches")."""
+    filters = clamp_filters(MARCH, scope_for(user))
+    con = warehouse.read_connection()
+    params = units.page_params(con, filters, query_parameters("page_window_activity"))
+    assert run_query(con, "page_window_activity", params)["cases"].tolist() == [cases]
 
 
 def test_a_street_filter_on_a_grid_only_query_becomes_its_grids(levels_warehouse):

@@ -20,10 +20,39 @@ UNIT_FIELDS = ("districts", "streets")  # Filters fields of the levels a filter 
 NO_GRID = "\u2205"  # a grid id no grid has: "inside these streets there is no grid"
 
 
+# The dimensions of a page query that knows grids but no street (the unit filters become grids there).
+GRID_QUERY_DIMS = ("grid_id", "team", "service_line", "channel", "center")
+
+
 def grids_within(con, districts, streets) -> tuple[str, ...]:
     """The grids of the grids table inside the chosen districts and streets (both applied)."""
     rows = run_rows(con, "unit_grids", {"districts": list(districts), "streets": list(streets)})
     return tuple(sorted(r["grid_id"] for r in rows))
+
+
+def case_streets(con, districts, streets) -> tuple[str, ...]:
+    """The streets whose cases without a grid a district or street filter takes in: the chosen streets, within
+    the chosen districts (a street's district is read from the grids table)."""
+    if not districts:
+        return tuple(streets)
+    rows = run_rows(con, "unit_grids", {"districts": list(districts), "streets": list(streets)})
+    return tuple(sorted({r["street"] for r in rows if r["street"] is not None}))
+
+
+def page_params(con, filters: Filters, wanted) -> dict:
+    """Bind values for a page query mentioning the parameters `wanted`: the filters as it can apply them. A query
+    with $districts and $streets applies them itself; one with $grids gets the grids inside the units (and, in
+    $case_streets, the streets whose grid-less 12345 cases belong to them); one without either is over a
+    street-wide inventory and ignores them, as it ignores a grid filter."""
+    chosen = bool(filters.districts or filters.streets)
+    streets: tuple[str, ...] = ()
+    if chosen and not ("streets" in wanted and "districts" in wanted):
+        if "grids" in wanted:
+            streets = case_streets(con, filters.districts, filters.streets)
+            filters = narrow(con, filters, GRID_QUERY_DIMS)
+        else:
+            filters = replace(filters, districts=(), streets=())
+    return {**filters.to_params(), "case_streets": list(streets)}
 
 
 def narrow(con, filters: Filters, dims) -> Filters:

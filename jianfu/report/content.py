@@ -50,7 +50,6 @@ SERIES_MONTHS = 24  # the control charts' window, as on the pages
 SIGNALS_SHOWN = 5  # significant changes listed; the rest are counted and found in the full table
 # Kinds that are not one number per month (no series, no sentence).
 NOT_A_NUMBER = ("composite", "drivers")
-GRID_QUERY_DIMS = ("grid_id", "team", "service_line", "channel", "center")  # what the report's page queries filter
 
 
 @dataclass(frozen=True)
@@ -301,7 +300,7 @@ def build_report(con, month: str, grids=(), lang: str = "zh", districts=(), stre
         )
     filters = _month_filters(con, first_day, grids, districts, streets)
     # The page queries below know grids, not streets: a district or street becomes its grids (units.py).
-    grid_filters = units.narrow(con, filters, GRID_QUERY_DIMS)
+    grid_filters = units.narrow(con, filters, units.GRID_QUERY_DIMS)
     cat = load_catalogue()
     results = compute_kpis(con, filters, catalogue=cat)
     numbers = [
@@ -321,7 +320,9 @@ def build_report(con, month: str, grids=(), lang: str = "zh", districts=(), stre
         )
     grid_rows = run_query(con, "report_grids", {"grids": list(grid_filters.grids)})
     improvements, problems = _summary(con, filters, cat, results, grid_rows, lang)
-    overdue = run_query(con, "page_satisfaction_overdue_bad_ratings", grid_filters.to_params())
+    overdue = run_query(
+        con, "page_satisfaction_overdue_bad_ratings", units.page_params(con, filters, {"grids", "case_streets"})
+    )
     return Report(
         month=first_day,
         filters=filters,

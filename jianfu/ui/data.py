@@ -63,22 +63,9 @@ def query(name: str, filters=None, **params) -> pd.DataFrame:
     filters is street-wide: a user limited to grids may not run it."""
     if filters is None and current_scope().limited:
         raise PermissionError(f"{name} cannot be limited to grids")
-    bound = {**(_for_query(name, scoped(filters)).to_params() if filters is not None else {}), **params}
-    return _query(warehouse.version_key(), name, bound)
-
-
-def _for_query(name: str, filters):
-    """The filters as this query can apply them: a district or street filter on a query that knows grids but no
-    street becomes the grids inside it (jianfu/metrics/units.py). A query over a street-wide inventory that
-    knows no grid either (partner alliances, ledgers) ignores it, as it ignores a grid filter (sandbox.py)."""
-    if not (filters.districts or filters.streets):
-        return filters
     wanted = query_parameters(name)
-    if "streets" in wanted and "districts" in wanted:
-        return filters
-    if "grids" not in wanted:
-        return replace(filters, districts=(), streets=())
-    return units.narrow(connection(), filters, ("grid_id", "team", "service_line", "channel", "center"))
+    bound = {**(units.page_params(connection(), scoped(filters), wanted) if filters is not None else {}), **params}
+    return _query(warehouse.version_key(), name, bound)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
