@@ -121,19 +121,27 @@ def select_rows(table: str, filters=None) -> Selection:
 
 
 def _unit_clause(table: str, field: str) -> str | None:
-    """A district or street filter on a table that knows grids: by the rule of queries/unit_hierarchy.sql (a
-    case's street is its grid's, else the one its work order names; its district is its grid's, else its
-    street's). None for the grids table itself (its own columns) and for tables without a grid."""
-    if field not in units.UNIT_FIELDS or table == "grids" or "grid_id" not in _table(table).column_names:
+    """A district or street filter on a table that knows grids (or hangs off cases), by the rule of
+    queries/unit_hierarchy.sql: a case's street is its grid's, else the one its work order names; its district
+    is its grid's, else its street's. None for the grids table itself (its own columns) and other tables."""
+    if field not in units.UNIT_FIELDS or table == "grids":
         return None
+    if "grid_id" in _table(table).column_names:
+        return _unit_predicate(table, f'"{table}"', field)
+    if table in PARENTS and PARENTS[table][0] == "cases":
+        return parent_exists(table, f'"{table}"', '"cases"', '"cases"', _unit_predicate("cases", "p", field))
+    return None
+
+
+def _unit_predicate(table: str, ref: str, field: str) -> str:
     level = "street" if field == "streets" else "district"
-    of_grid = f'(select max(g.{level}) from grids as g where g.grid_id = "{table}".grid_id)'
+    of_grid = f"(select max(g.{level}) from grids as g where g.grid_id = {ref}.grid_id)"
     if table != "cases":
         return f"list_contains(${field}, {of_grid})"
+    street = f"coalesce((select max(g.street) from grids as g where g.grid_id = {ref}.grid_id), {ref}.street)"
     if level == "street":
-        return f'list_contains($streets, coalesce({of_grid}, "cases".street))'
-    street = '(select max(g.street) from grids as g where g.grid_id = "cases".grid_id)'
-    of_street = f'(select max(s.district) from grids as s where s.street = coalesce({street}, "cases".street))'
+        return f"list_contains($streets, {street})"
+    of_street = f"(select max(s.district) from grids as s where s.street = {street})"
     return f"list_contains($districts, coalesce({of_grid}, {of_street}))"
 
 

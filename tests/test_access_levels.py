@@ -59,6 +59,11 @@ def _levels_dir(tmp_path_factory):
                 for i in range(count)
             ]
             rows.append(["anchor", "2025-04-02 09:00", "G11", None])  # March is a complete month
+            # two ratings: of an order naming only S1, and of a case in G31 (S3, D2)
+            con.execute(
+                "insert into evaluations (eval_id, case_id, rated_at, rating, source_system, source_file_id) values "
+                "('e1', 'S1-0', '2025-03-20 09:00', 2, 't', 1), ('e2', 'G31-0', '2025-03-20 09:00', 5, 't', 1)"
+            )
             con.executemany(
                 "insert into cases (case_id, received_at, status, grid_id, street, source_system, source_file_id) "
                 "values (?, ?, 'received', ?, ?, 't', 1)",
@@ -84,6 +89,10 @@ def test_each_level_sees_exactly_its_cases_in_the_kpis_and_the_sql_console(level
     result = sandbox.run_sql(f"select count(*) as n from cases where {march}", scope=scope.sql_grids)
     assert result.error is None and result.frame["n"].tolist() == [cases]
     assert sandbox.run_sql("select count(*) as n from grids", scope=scope.sql_grids).frame["n"].tolist() == [grids]
+    # a rating is seen with its case: e1 rates an order of S1 (D1) that names no grid, e2 a case of G31 (S3, D2)
+    seen = sandbox.run_sql("select eval_id from evaluations order by 1", scope=scope.sql_grids).frame["eval_id"]
+    expected = {"d1": ["e1"], "d2": ["e2"], "s1": ["e1"], "s2": [], "s3": ["e2"], "s13": ["e1", "e2"], "staff": []}
+    assert seen.tolist() == expected.get(user.name, ["e1", "e2"])
 
 
 def test_a_leader_asking_for_another_unit_keeps_their_own(levels_warehouse):
@@ -112,6 +121,12 @@ def test_the_explorer_pivot_puts_a_district_or_street_on_cases_by_the_same_rule(
     filters = Filters(MARCH.start, MARCH.end, districts=districts, streets=streets)
     rows = explore.pivot(warehouse.read_connection(), "cases", ["status"], filters=filters)
     assert rows.frame["count"].tolist() == [cases] and rows.not_applied == ()
+    # grids by their own columns
+    grids = explore.pivot(warehouse.read_connection(), "grids", ["kind"], filters=filters)
+    assert grids.frame["count"].sum() == {"D1": 3, "D2": 1, "S1": 2, "S3": 1}[(districts or streets)[0]]
+    # ratings through their case: e1 is S1's (D1's), e2 S3's (D2's)
+    ratings = explore.pivot(warehouse.read_connection(), "evaluations", ["rating"], filters=filters)
+    assert ratings.frame["rating"].tolist() == [{"D1": 2, "D2": 5, "S1": 2, "S3": 5}[(districts or streets)[0]]]
 
 
 @pytest.mark.parametrize(("user", "cases", "grids"), LEVELS, ids=[u.name for u, _, _ in LEVELS])
