@@ -10,14 +10,20 @@ with grid_codes as (
 ),
 
 unit_codes as (
+    -- a street's label is its district (a district leader is offered the streets of their district)
     select distinct 'district' as dimension, district as code, null as label from grids
     where district is not null
     union
-    select distinct 'street', street, null from grids
+    select 'street', street, max(district) from grids
     where street is not null
+    group by street
     union
-    select distinct 'street', street, null from cases
-    where street is not null
+    select distinct 'street', c.street, null from cases as c
+    where c.street is not null
+        and not exists (
+            select 1 from grids as g
+            where g.street = c.street
+        )
 ),
 
 case_codes as (

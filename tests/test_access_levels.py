@@ -194,11 +194,7 @@ LEADER_PAGES = [
 ]
 
 
-@pytest.mark.usefixtures("fresh_caches")
-@pytest.mark.parametrize("page", LEADER_PAGES)
-def test_a_street_leader_opens_every_page_of_the_menu(levels_warehouse, monkeypatch, tmp_path, page):
-    """Every page the menu offers a street leader runs without an error: no page query may be left street-wide
-    (data.query refuses one that cannot be narrowed) or fail on the street filter."""
+def _as_leader(levels_warehouse, monkeypatch, tmp_path, page: str, **limit):
     import shutil
     import time
 
@@ -210,16 +206,31 @@ def test_a_street_leader_opens_every_page_of_the_menu(levels_warehouse, monkeypa
     data_dir = tmp_path / "data"
     shutil.copytree(levels_warehouse.parent.parent, data_dir, symlinks=True)
     monkeypatch.setenv("JIANFU_DATA_DIR", str(data_dir))
-    users.add_user("s1", "leader", password="s1 password long", streets=("S1",))
-    leader = users.load_users()["s1"].user
-    at = open_page(
-        page,
-        session_state={SESSION_KEY: Session(leader, time.time())},
-        period="custom",
-        start="2025-03-01",
-        end="2025-03-31",
-    )
+    users.add_user("leader", "leader", password="leader password", **limit)
+    leader = users.load_users()["leader"].user
+    session = {SESSION_KEY: Session(leader, time.time())}
+    return open_page(page, session_state=session, period="custom", start="2025-03-01", end="2025-03-31")
+
+
+@pytest.mark.usefixtures("fresh_caches")
+@pytest.mark.parametrize("page", LEADER_PAGES)
+def test_a_street_leader_opens_every_page_of_the_menu(levels_warehouse, monkeypatch, tmp_path, page):
+    """Every page the menu offers a street leader runs without an error: no page query may be left street-wide
+    or fail on the street filter."""
+    at = _as_leader(levels_warehouse, monkeypatch, tmp_path, page, streets=("S1",))
     assert [e.value for e in at.exception] == []
     assert [e.value for e in at.error] == []
+    labels = [m.label for m in at.multiselect]
+    assert "街道" not in labels and "区" not in labels  # one street: nothing to choose
     if page == "throughput":  # S1's March: 3 + 2 in its grids and 1 order naming only the street
         assert dict((m.label, m.value) for m in at.metric)["办件量"] == "6"
+
+
+@pytest.mark.usefixtures("fresh_caches")
+def test_a_district_leader_is_offered_the_streets_of_their_district(levels_warehouse, monkeypatch, tmp_path):
+    at = _as_leader(levels_warehouse, monkeypatch, tmp_path, "throughput", districts=("D1",))
+    assert [e.value for e in at.exception] == []
+    streets = next(m for m in at.multiselect if m.label == "街道")
+    assert list(streets.options) == ["S1", "S2"]  # not D2's S3
+    assert "区" not in [m.label for m in at.multiselect]
+    assert dict((m.label, m.value) for m in at.metric)["办件量"] == "10"

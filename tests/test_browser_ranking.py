@@ -81,19 +81,19 @@ def _orders(street: str, month: str, n: int, responded: int, resolved: int, sati
     ]
 
 
-# October 2026 (composite = 30% 响应率 + 35% 解决率 + 35% 满意率):
-#   甲 40/40, 36/40, 36/40 → 30 + 31.5 + 31.5 = 93.00 → 1
-#   乙 40/40, 32/40, 36/40 → 30 + 28 + 31.5 = 89.50 → 2 (tie)
-#   丙 40/40, 36/40, 32/40 → 30 + 31.5 + 28 = 89.50 → 2 (tie)
-#   丁 36/40, 28/40, 28/40 → 27 + 24.5 + 24.5 = 76.00 → 4
+# October 2026 (composite = 30% 响应率 + 35% 解决率 + 35% 满意率), streets of different sizes for the funnel:
+#   甲 60 orders: 60/60, 54/60, 54/60 → 30 + 31.5 + 31.5 = 93.00 → 1
+#   乙 50 orders: 50/50, 40/50, 45/50 → 30 + 28 + 31.5 = 89.50 → 2 (tie)
+#   丙 40 orders: 40/40, 36/40, 32/40 → 30 + 31.5 + 28 = 89.50 → 2 (tie)
+#   丁 80 orders: 72/80, 56/80, 56/80 → 27 + 24.5 + 24.5 = 76.00 → 4
 #   戊 10 orders, all perfect → n < 30: listed, not ranked
 # September: 丁 100 (1), 甲 1/0.8/0.8 = 86 (2), 乙 1/0.5/0.5 = 65 (3), 丙 0.5 each = 50 (4)
 # so October's changes: 甲 ↑1, 乙 ↑1, 丙 ↑2, 丁 ↓3, 戊 —
 ORDERS = [
-    *_orders("甲街道", "2026-10", 40, 40, 36, 36),
-    *_orders("乙街道", "2026-10", 40, 40, 32, 36),
+    *_orders("甲街道", "2026-10", 60, 60, 54, 54),
+    *_orders("乙街道", "2026-10", 50, 50, 40, 45),
     *_orders("丙街道", "2026-10", 40, 40, 36, 32),
-    *_orders("丁街道", "2026-10", 40, 36, 28, 28),
+    *_orders("丁街道", "2026-10", 80, 72, 56, 56),
     *_orders("戊街道", "2026-10", 10, 10, 10, 10),
     *_orders("丁街道", "2026-09", 40, 40, 40, 40),
     *_orders("甲街道", "2026-09", 40, 40, 32, 32),
@@ -186,6 +186,13 @@ def test_the_ranking_page_in_chinese(browser_page, ranking_server, screenshot_di
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     ranks = {r["单位"]: (r["排名"], r["较上期"]) for r in rows}
     assert ranks == EXPECTED
+    assert {r["单位"]: r["工单数"] for r in rows} == {
+        "甲街道": "60",
+        "乙街道": "50",
+        "丙街道": "40",
+        "丁街道": "80",
+        "戊街道": "10",
+    }
     # ranked first (a tie in name order: 丙 U+4E19 before 乙 U+4E59), the unit too small to rank last
     assert [r["单位"] for r in rows] == ["甲街道", "丙街道", "乙街道", "丁街道", "戊街道"]
     assert {r["单位"]: r["红黑榜"] for r in rows} == {

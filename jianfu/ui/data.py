@@ -210,8 +210,11 @@ def _filter_options(version: str) -> FilterOptions:
     rows = run_query(connection(), "page_filter_options", {})
     as_of, data_from = facts().activity_through, facts().data_from
     grouped: dict[str, dict[str, str]] = {}
+    districts: dict[str, str] = {}
     for dimension, code, label in rows.itertuples(index=False):
         grouped.setdefault(dimension, {})[code] = label if isinstance(label, str) and label else code
+        if dimension == "street" and isinstance(label, str) and label:
+            districts[code] = label  # a street's label is its district
     return FilterOptions(
         as_of=as_of.date() if as_of is not None else date.today(),
         grids=grouped.get("grid", {}),
@@ -221,6 +224,7 @@ def _filter_options(version: str) -> FilterOptions:
         data_from=data_from.date() if data_from is not None else None,
         districts=tuple(grouped.get("district", {})),
         streets=tuple(grouped.get("street", {})),
+        street_districts=districts,
     )
 
 
@@ -232,7 +236,11 @@ def filter_options() -> FilterOptions:
     if scope.grids is not None:
         options = replace(options, grids={code: name for code, name in options.grids.items() if code in scope.grids})
     if scope.districts is not None:
-        options = replace(options, districts=tuple(d for d in options.districts if d in scope.districts))
+        options = replace(
+            options,
+            districts=tuple(d for d in options.districts if d in scope.districts),
+            streets=tuple(s for s in options.streets if options.street_districts.get(s) in scope.districts),
+        )
     if scope.streets is not None:
         options = replace(options, districts=(), streets=tuple(s for s in options.streets if s in scope.streets))
     return options

@@ -46,6 +46,7 @@ class FilterOptions:
     data_from: date | None = None
     districts: tuple[str, ...] = ()
     streets: tuple[str, ...] = ()
+    street_districts: dict[str, str] = field(default_factory=dict)  # street → its district, where known
 
     def codes(self, kind: str) -> tuple[str, ...]:
         value = getattr(self, kind)
