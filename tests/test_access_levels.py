@@ -234,3 +234,24 @@ def test_a_district_leader_is_offered_the_streets_of_their_district(levels_wareh
     assert list(streets.options) == ["S1", "S2"]  # not D2's S3
     assert "区" not in [m.label for m in at.multiselect]
     assert dict((m.label, m.value) for m in at.metric)["办件量"] == "10"
+
+
+def test_the_kpis_command_takes_a_street_or_a_district(levels_warehouse):
+    import json
+
+    def volume(*args):
+        out = CliRunner().invoke(
+            main, ["kpis", "--from", "2025-03-01", "--to", "2025-03-31", "--format", "json", *args]
+        )
+        assert out.exit_code == 0, out.output
+        doc = json.loads(out.output)
+        return (
+            doc["filters"]["streets"],
+            doc["filters"]["districts"],
+            next(k["value"] for k in doc["kpis"] if k["id"] == "case_volume"),
+        )
+
+    assert volume("--street", "S1") == (["S1"], [], 6)
+    assert volume("--district", "D2") == ([], ["D2"], 7)
+    unknown = CliRunner().invoke(main, ["kpis", "--from", "2025-03-01", "--to", "2025-03-31", "--street", "S9"])
+    assert unknown.exit_code != 0 and "unknown street 'S9'" in unknown.output
