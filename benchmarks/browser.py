@@ -31,6 +31,7 @@ DRAWN_SCRIPT = """() => ({
     tables: document.querySelectorAll('[data-testid=stDataFrame], [data-testid=stTable]').length,
     skeletons: document.querySelectorAll('[data-testid=stSkeleton]').length,
     errors: document.querySelectorAll('[data-testid=stException]').length,
+    notices: document.querySelectorAll('[data-testid=stAlert]').length,
 })"""
 QUIET_SECONDS = 1.5  # the page counts as drawn when nothing new appeared for this long
 
@@ -88,7 +89,8 @@ def draw_seconds(page, url: str, timeout: float = 1800) -> tuple[float, dict]:
         state = page.evaluate(DRAWN_SCRIPT)
         if state != last:
             last, changed_at = state, time.perf_counter()
-        content = last["metrics"] + last["charts"] + last["tables"] + last["errors"]
+        # A page that says why it has nothing to draw (the ranking without 12345 data) is drawn too.
+        content = last["metrics"] + last["charts"] + last["tables"] + last["errors"] + last["notices"]
         if content and not last["skeletons"] and time.perf_counter() - changed_at >= QUIET_SECONDS:
             return changed_at - started, last
         time.sleep(0.05)

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from jianfu import settings
-from jianfu.metrics import Filters, load_catalogue
+from jianfu.metrics import load_catalogue, units
 from jianfu.metrics.engine import Period, query_params
 from jianfu.metrics.filters import FILTER_DIMENSIONS
 from jianfu.metrics.sql import data_as_of, query_parameters, query_text
@@ -105,7 +105,10 @@ def select_rows(table: str, filters=None) -> Selection:
         if not values:
             continue
         params[field] = values
-        if column in spec.column_names:
+        unit = _unit_clause(table, field)
+        if unit is not None:
+            clauses.append(unit)
+        elif column in spec.column_names:
             clauses.append(f'list_contains(${field}, "{column}")')
         elif table in PARENTS and column in TABLES[PARENTS[table][0]].column_names:
             # A table without the filter's column hangs off a parent that has it, found on the full key.
@@ -115,6 +118,31 @@ def select_rows(table: str, filters=None) -> Selection:
             params.pop(field)
             not_applied.append(field)
     return Selection(table, " and ".join(clauses) or "true", params, tuple(not_applied))
+
+
+def _unit_clause(table: str, field: str) -> str | None:
+    """A district or street filter on a table that knows grids (or hangs off cases), by the rule of
+    queries/unit_hierarchy.sql: a case's street is its grid's, else the one its work order names; its district
+    is its grid's, else its street's. None for the grids table itself (its own columns) and other tables."""
+    if field not in units.UNIT_FIELDS or table == "grids":
+        return None
+    if "grid_id" in _table(table).column_names:
+        return _unit_predicate(table, f'"{table}"', field)
+    if table in PARENTS and PARENTS[table][0] == "cases":
+        return parent_exists(table, f'"{table}"', '"cases"', '"cases"', _unit_predicate("cases", "p", field))
+    return None
+
+
+def _unit_predicate(table: str, ref: str, field: str) -> str:
+    level = "street" if field == "streets" else "district"
+    of_grid = f"(select max(g.{level}) from grids as g where g.grid_id = {ref}.grid_id)"
+    if table != "cases":
+        return f"list_contains(${field}, {of_grid})"
+    street = f"coalesce((select max(g.street) from grids as g where g.grid_id = {ref}.grid_id), {ref}.street)"
+    if level == "street":
+        return f"list_contains($streets, {street})"
+    of_street = f"(select max(s.district) from grids as s where s.street = {street})"
+    return f"list_contains($districts, coalesce({of_grid}, {of_street}))"
 
 
 def pivot(
@@ -219,13 +247,9 @@ def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator
         raise ExploreError(f"queries/{kpi.query_name}.sql does not end in `select * from final`.")
     rows_sql = _FINAL.sub(f"select * from {source['cte']}", text)
     # As the engine does: a filter on a dimension the query lacks is not applied (and is reported).
-    narrowed = Filters(
-        filters.start,
-        filters.end,
-        **{name: getattr(filters, name) if dim in kpi.dims else () for name, dim in FILTER_DIMENSIONS.items()},
-    )
+    narrowed = units.narrow(con, filters, kpi.dims)
     not_applied = tuple(
-        name for name, dim in FILTER_DIMENSIONS.items() if getattr(filters, name) and dim not in kpi.dims
+        name for name, dim in FILTER_DIMENSIONS.items() if getattr(filters, name) and dim not in units.applies(kpi.dims)
     )
     period = Period("current", filters.start, filters.end)
     params = query_params(narrowed, [period], data_as_of(con), "all", load_catalogue().baseline[1])

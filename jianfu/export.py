@@ -30,6 +30,7 @@ DECIMAL_FORMAT = "#,##0.0"
 WHOLE_FORMAT = "#,##0"
 CSV_DIGITS, CSV_PERCENT_DIGITS = 2, 4
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+_UNIT_FIELDS = ("districts", "streets")  # named as the data writes them
 # Filters field → code kind in the string catalogue (code.<kind>.<code>); grids are shown by id.
 _FILTER_FIELDS = (
     ("grids", None),
@@ -92,6 +93,9 @@ def filter_rows(filters, as_of, lang: str) -> list[tuple[str, str]]:
     rows = []
     if values.get("start") is not None:
         rows.append((t("export.window", lang), f"{values['start']} – {values['end']}"))
+    for name in _UNIT_FIELDS:  # a district or street line only when one was chosen (or the scope is one)
+        if values.get(name):
+            rows.append((t(f"export.filter_{name}", lang), ", ".join(map(str, values[name]))))
     for name, kind in _FILTER_FIELDS:
         codes = values.get(name) or ()
         shown = ", ".join(code_label(kind, c, lang) if kind else str(c) for c in codes) or everything

@@ -19,7 +19,8 @@ the machine's memory. In the child the same query fails with an out-of-memory er
 server only reads a result already bounded in rows (`sql_max_rows`) and bytes (`sql_max_result_mb`).
 
 Access control: the views are built from `scope` (the grids a user may see). With `scope=None` every view
-shows every row; with a tuple of grid ids each view keeps only that grid's rows, and tables that cannot be
+shows every row; with a tuple of grid ids each view keeps only that grid's rows (with a UnitScope, the grids
+and street-named cases of a district or street leader's units), and tables that cannot be
 tied to a grid are either street-wide inventories (shown whole) or administrative (hidden). The raw tables
 stay reachable only under the hidden catalog, which layer 1 refuses.
 """
@@ -39,6 +40,7 @@ import pyarrow as pa
 import pyarrow.ipc  # noqa: F401 — the child hands its result over as an Arrow stream
 
 from jianfu import settings, warehouse
+from jianfu.access.scope import UnitScope
 from jianfu.references import PARENTS, parent_exists
 from jianfu.schema import TABLES
 
@@ -58,6 +60,12 @@ READ_STATEMENTS = frozenset({"SELECT"})  # DESCRIBE, SUMMARIZE, FROM, VALUES, WI
 # How each table is narrowed to a user's grids. A table not listed is a street-wide inventory that everyone
 # may read; a table mapped to None is administrative and hidden from a scoped user.
 _IN_SCOPE = "grid_id in (select grid_id from scope.grids)"
+# A case is also in a street's scope when it has no known grid and its work order names the street (the rule of
+# queries/unit_hierarchy.sql); scope.streets is empty for a user limited to grids.
+_CASE_IN_SCOPE = (
+    f"{_IN_SCOPE} or coalesce((select max(g.street) from {HIDDEN_CATALOG}.main.grids as g "
+    "where g.grid_id = t.grid_id), t.street) in (select street from scope.streets)"
+)
 # A child table is narrowed through its (already narrowed) parent view, on the full key: see jianfu/references.py
 # (ids are unique only per exporting system, so an id alone could reach another grid's row).
 _THROUGH_PARENT = {
@@ -65,7 +73,7 @@ _THROUGH_PARENT = {
     for child, (parent, _) in PARENTS.items()
 }
 SCOPE_RULES: dict[str, str | None] = {
-    "cases": _IN_SCOPE,
+    "cases": _CASE_IN_SCOPE,
     "survey_responses": _IN_SCOPE,
     "micro_projects": _IN_SCOPE,
     "grids": _IN_SCOPE,
@@ -308,7 +316,10 @@ def _sandbox(path: str, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnect
         con.execute(f"attach '{_quote(path)}' as {HIDDEN_CATALOG} (read_only)")
         con.execute("create schema scope")
         con.execute("create table scope.grids (grid_id varchar)")
-        if scope:
+        con.execute("create table scope.streets (street varchar)")
+        if isinstance(scope, UnitScope):
+            _fill_unit_scope(con, scope)
+        elif scope:
             con.executemany("insert into scope.grids values (?)", [[g] for g in scope])
         for name in visible_tables(scope):
             con.execute(f'create view "{name}" as {_view_sql(name, scope)}')
@@ -320,6 +331,23 @@ def _sandbox(path: str, scope: tuple[str, ...] | None) -> duckdb.DuckDBPyConnect
         con.close()
         raise
     return con
+
+
+def _fill_unit_scope(con, scope: UnitScope) -> None:
+    """A district or street leader's scope as grids and streets: the chosen streets and every street of the
+    chosen districts, and every grid of those streets or districts."""
+    grids = f"{HIDDEN_CATALOG}.main.grids"
+    params = {"districts": list(scope.districts), "streets": list(scope.streets)}
+    con.execute(
+        f"insert into scope.streets select distinct s from (select unnest($streets) as s union all "
+        f"select street from {grids} where list_contains($districts, district)) where s is not null",
+        params,
+    )
+    con.execute(
+        f"insert into scope.grids select grid_id from {grids} "
+        "where list_contains($districts, district) or street in (select street from scope.streets)",
+        {"districts": params["districts"]},
+    )
 
 
 def _view_sql(name: str, scope: tuple[str, ...] | None) -> str:

@@ -27,6 +27,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("timezone", "Asia/Shanghai", "Business timezone: timestamps are local time in this zone."),
     Setting("suppress_below_n", 10, "A KPI with fewer observations is hidden (shown as n<10)."),
     Setting("rank_below_n", 30, "A KPI with fewer observations is shown but neither coloured nor ranked."),
+    Setting(
+        "league_weights",
+        "30/35/35",
+        "Weights of 响应率/解决率/满意率 in the ranking page's composite (the monthly 接诉即办 street ranking).",
+    ),
+    Setting("league_list_size", 3, "How many units the ranking's 红榜 and 黑榜 (top and bottom lists) name."),
     Setting("score_cap", 1.25, "Upper cap of a CityScore-style KPI score."),
     Setting(
         "query_memory_limit",

@@ -3,7 +3,8 @@
 --          as-of time counts as open, a case open past its due date at the as-of time counts as late
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}: one entry per period;
 --             [start, end) half-open, naive local time); $by ('all' or a dimension to split by); $grids, $teams,
---             $service_lines, $channels, $centers (lists, empty = no filter); $workday_epoch, $workday_cum
+--             $service_lines, $channels, $centers, $districts,
+--             $streets (lists, empty = no filter); $workday_epoch, $workday_cum
 --             (jianfu.calendar.sql_params(): cumulative working days per calendar day from the epoch, joined
 --             as a day table: a list carried through the joins would be copied into every row)
 -- grain: one row per period_key × group_key; KPI columns named <kpi_id>__<part> (jianfu/metrics/README.md)
@@ -40,6 +41,17 @@ ratings as (
     group by c.source_system, c.case_id
 ),
 
+street_districts as (
+    -- the hierarchy above the grid, by the rule of queries/unit_hierarchy.sql: a case's street is its grid's
+    -- (`u`) when the grid is known, else cases.street; its district is its grid's, else its street's
+    select
+        street,
+        max(district) as district
+    from grids
+    where street is not null
+    group by street
+),
+
 cohort as (
     select
         p.period_key,
@@ -51,6 +63,9 @@ cohort as (
             when 'channel' then c.channel
             when 'center' then c.center
             when 'matter' then c.matter
+            when 'community' then u.community
+            when 'street' then coalesce(u.street, c.street)
+            when 'district' then coalesce(u.district, sd.district)
         end as group_key,
         c.source_system,
         c.case_id,
@@ -69,13 +84,20 @@ cohort as (
         c.immediate,
         c.resolved_on_site,
         c.reopened_at,
+        c.responded,
+        c.resolved,
+        c.satisfaction,
         c.status <> 'cancelled' as is_live,
         c.status not in ('cancelled', 'returned') as is_handled,
         c.status not in ('cancelled', 'returned') and coalesce(c.closed_at < p.as_of, false) as is_closed
     from cases as c
     inner join periods as p
         on c.received_at >= p.period_start and c.received_at < p.period_end
+    left join grids as u on u.grid_id = c.grid_id
+    left join street_districts as sd on sd.street = coalesce(u.street, c.street)
     where (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($districts) = 0 or list_contains($districts, coalesce(u.district, sd.district)))
+        and (len($streets) = 0 or list_contains($streets, coalesce(u.street, c.street)))
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))
@@ -160,7 +182,16 @@ aggregated as (
         count(*) filter (where is_reopened) as reopen_rate__num,
         count(*) filter (where is_closed) as reopen_rate__den,
         count(*) filter (where is_closed and resolved_on_site) as on_site_rate__num,
-        count(*) filter (where is_closed and resolved_on_site is not null) as on_site_rate__den
+        count(*) filter (where is_closed and resolved_on_site is not null) as on_site_rate__den,
+        -- the 接诉即办 three rates as a 12345 work order records them (是否响应, 是否解决, 满意度)
+        count(*) filter (where responded) as hotline_responded_rate__num,
+        count(responded) as hotline_responded_rate__den,
+        count(*) filter (where resolved) as hotline_resolved_rate__num,
+        count(resolved) as hotline_resolved_rate__den,
+        count(*) filter (
+            where satisfaction in ('satisfied', 'basically_satisfied')
+        ) as hotline_satisfied_rate__num,
+        count(satisfaction) as hotline_satisfied_rate__den
     from measured
     group by period_key, group_key
 ),

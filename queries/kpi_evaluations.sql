@@ -1,11 +1,23 @@
 -- purpose: rating KPIs over the evaluations rated in each period: 好差评 (window/online/sms ratings), the
 --          handling of bad ratings (rectified by the deadline, real-name callbacks) and 12345/grid callbacks
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period);
---             $by ('all' or a case dimension to split by); $grids, $teams, $service_lines, $channels, $centers
---             (lists, empty = no filter; they select through the rated case, so a filtered evaluation needs one)
+--             $by ('all' or a case dimension to split by); $grids, $teams, $service_lines, $channels,
+--             $centers, $districts, $streets (lists, empty = no filter; they select through the rated case, so a
+--             filtered evaluation needs one)
 -- grain: one row per period_key × group_key; KPI columns named <kpi_id>__<part> (jianfu/metrics/README.md)
 with periods as (
     select unnest($periods, recursive := true)
+),
+
+street_districts as (
+    -- the hierarchy above the grid, by the rule of queries/unit_hierarchy.sql: a case's street is its grid's
+    -- (`u`) when the grid is known, else cases.street; its district is its grid's, else its street's
+    select
+        street,
+        max(district) as district
+    from grids
+    where street is not null
+    group by street
 ),
 
 rated_cases as (
@@ -23,16 +35,24 @@ rated_cases as (
             when 'channel' then c.channel
             when 'center' then c.center
             when 'matter' then c.matter
+            when 'community' then u.community
+            when 'street' then coalesce(u.street, c.street)
+            when 'district' then coalesce(u.district, sd.district)
         end as group_key
     from evaluations as e
     inner join periods as p on e.rated_at >= p.period_start and e.rated_at < p.period_end
     inner join cases as c on c.case_id = e.case_id
-    where ($by <> 'all' or len($grids) + len($teams) + len($service_lines) + len($channels) + len($centers) > 0)
+    left join grids as u on u.grid_id = c.grid_id
+    left join street_districts as sd on sd.street = coalesce(u.street, c.street)
+    -- (one condition per line, as in every filter block: hence the long line)
+    where ($by <> 'all' or len($grids) + len($districts) + len($streets) + len($teams) + len($service_lines) + len($channels) + len($centers) > 0)  -- noqa: LT05
         and (c.source_system = e.source_system or not exists (
             select 1 from cases as q
             where q.case_id = c.case_id and q.source_system <> c.source_system
         ))
         and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (len($districts) = 0 or list_contains($districts, coalesce(u.district, sd.district)))
+        and (len($streets) = 0 or list_contains($streets, coalesce(u.street, c.street)))
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))
@@ -59,7 +79,8 @@ rated as (
     inner join periods as p
         on e.rated_at >= p.period_start and e.rated_at < p.period_end
     left join rated_cases as d on d.eval_id = e.eval_id and d.eval_source_system = e.source_system
-    where len($grids) + len($teams) + len($service_lines) + len($channels) + len($centers) = 0
+    where len($grids) + len($districts) + len($streets) + len($teams) + len($service_lines) + len($channels)
+        + len($centers) = 0
         or d.eval_id is not null
 ),
 

@@ -1,5 +1,5 @@
--- purpose: the codes the global filter bar offers: grids (with names, also grids only cases mention), and the
---          teams, service lines and channels seen in cases
+-- purpose: the codes the global filter bar offers: districts and streets (also streets only cases name), grids
+--          (with names, also grids only cases mention), and the teams, service lines and channels seen in cases
 -- parameters: none
 -- grain: one row per (dimension, code)
 with grid_codes as (
@@ -7,6 +7,23 @@ with grid_codes as (
     union
     select distinct 'grid', grid_id, null from cases
     where grid_id is not null and grid_id not in (select grid_id from grids)
+),
+
+unit_codes as (
+    -- a street's label is its district (a district leader is offered the streets of their district)
+    select distinct 'district' as dimension, district as code, null as label from grids
+    where district is not null
+    union
+    select 'street', street, max(district) from grids
+    where street is not null
+    group by street
+    union
+    select distinct 'street', c.street, null from cases as c
+    where c.street is not null
+        and not exists (
+            select 1 from grids as g
+            where g.street = c.street
+        )
 ),
 
 case_codes as (
@@ -22,6 +39,8 @@ case_codes as (
 
 final as (
     select * from grid_codes
+    union
+    select * from unit_codes
     union
     select * from case_codes
 )

@@ -1,6 +1,8 @@
 -- purpose: each social-worker team's workload in the window: workers, cases received and closed, cases still
 --          open at the window end, paperwork vs field hours and home visits
 -- parameters: $start, $end_exclusive, $grids, $teams, $service_lines, $channels (lists, empty = all)
+--             $case_streets (with $grids a street or district filter became: the streets whose cases without a
+--             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row per team
 with workers_by_id as (
     -- a worker id is unique only within its exporting system: a row names its own system's worker with that
@@ -32,7 +34,10 @@ team_cases as (
     from cases
     where received_at >= $start and received_at < $end_exclusive
         and team is not null
-        and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, grid_id)
+            or grid_id is null and list_contains($case_streets, street)
+        )
         and (len($service_lines) = 0 or list_contains($service_lines, service_line))
         and (len($channels) = 0 or list_contains($channels, channel))
     group by team

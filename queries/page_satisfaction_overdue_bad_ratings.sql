@@ -4,6 +4,8 @@
 --          the list carries no personal data. A 差评 rated before the window shows while it is still open work.
 -- parameters: $end_exclusive (the moment overdue is judged); $grids, $teams, $service_lines, $channels, $centers
 --             (empty list = all; they select through the rated case)
+--             $case_streets (with $grids a street or district filter became: the streets whose cases without a
+--             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row per overdue bad rating
 with rated_cases as (
     -- the cases ratings name; a case id is unique only within its exporting system: a rating names its own
@@ -26,7 +28,10 @@ bad as (
     where e.rating <= 2
         and coalesce(e.source, 'window') in ('window', 'online', 'sms')
         and e.rated_at < $end_exclusive
-        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, c.grid_id)
+            or c.grid_id is null and list_contains($case_streets, c.street)
+        )
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))

@@ -3,6 +3,8 @@
 --          through the rated case
 -- parameters: $start, $end_exclusive (rated_at window, half-open); $by ('month' or 'source');
 --             $grids, $teams, $service_lines, $channels, $centers (empty list = all)
+--             $case_streets (with $grids a street or district filter became: the streets whose cases without a
+--             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row per (group_key, rating)
 with rated_cases as (
     -- the cases ratings name; a case id is unique only within its exporting system: a rating names its own
@@ -25,7 +27,10 @@ rated as (
             and (c.source_system = e.source_system or c.systems_with_id = 1)
     where e.rated_at >= $start and e.rated_at < $end_exclusive
         and coalesce(e.source, 'window') in ('window', 'online', 'sms')
-        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, c.grid_id)
+            or c.grid_id is null and list_contains($case_streets, c.street)
+        )
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))

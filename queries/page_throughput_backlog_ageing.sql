@@ -2,6 +2,8 @@
 --          (the throughput page's backlog ageing chart)
 -- parameters: $end_exclusive (the moment the backlog is taken); $grids, $teams, $service_lines, $channels,
 --             $centers (empty list = all)
+--             $case_streets (with $grids a street or district filter became: the streets whose cases without a
+--             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row per (age_band, past_due)
 with open_cases as (
     select
@@ -11,7 +13,10 @@ with open_cases as (
     where received_at < $end_exclusive
         and (closed_at is null or closed_at >= $end_exclusive)
         and status not in ('cancelled', 'returned')
-        and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, grid_id)
+            or grid_id is null and list_contains($case_streets, street)
+        )
         and (len($teams) = 0 or list_contains($teams, team))
         and (len($service_lines) = 0 or list_contains($service_lines, service_line))
         and (len($channels) = 0 or list_contains($channels, channel))

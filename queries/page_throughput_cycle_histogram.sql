@@ -3,6 +3,8 @@
 -- parameters: $start, $end_exclusive (received_at window, half-open; closed before $end_exclusive);
 --             $grids, $teams, $service_lines, $channels, $centers (empty list = all);
 --             $workday_epoch, $workday_cum (jianfu.calendar.sql_params())
+--             $case_streets (with $grids a street or district filter became: the streets whose cases without a
+--             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row per (center, band)
 with closed as (
     select
@@ -15,7 +17,10 @@ with closed as (
     where c.received_at >= $start and c.received_at < $end_exclusive
         and c.closed_at >= c.received_at and c.closed_at < $end_exclusive
         and c.status not in ('cancelled', 'returned')
-        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, c.grid_id)
+            or c.grid_id is null and list_contains($case_streets, c.street)
+        )
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))

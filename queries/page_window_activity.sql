@@ -2,12 +2,17 @@
 --          can say "nothing matches" instead of drawing empty cards and charts
 -- parameters: $start, $end_exclusive (half-open window on received_at / rated_at / responded_at);
 --             $grids, $teams, $service_lines, $channels, $centers (empty list = all)
+--             $case_streets (with $grids a street or district filter became: the streets whose cases without a
+--             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row
 with matched_cases as (
     select count(*) as cases
     from cases
     where received_at >= $start and received_at < $end_exclusive
-        and (len($grids) = 0 or list_contains($grids, grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, grid_id)
+            or grid_id is null and list_contains($case_streets, street)
+        )
         and (len($teams) = 0 or list_contains($teams, team))
         and (len($service_lines) = 0 or list_contains($service_lines, service_line))
         and (len($channels) = 0 or list_contains($channels, channel))
@@ -19,7 +24,10 @@ matched_ratings as (
     from evaluations as e
     left join cases as c on c.case_id = e.case_id
     where e.rated_at >= $start and e.rated_at < $end_exclusive
-        and (len($grids) = 0 or list_contains($grids, c.grid_id))
+        and (
+            len($grids) = 0 or list_contains($grids, c.grid_id)
+            or c.grid_id is null and list_contains($case_streets, c.street)
+        )
         and (len($teams) = 0 or list_contains($teams, c.team))
         and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
         and (len($channels) = 0 or list_contains($channels, c.channel))

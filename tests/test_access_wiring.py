@@ -90,6 +90,7 @@ ALL_PAGES = [
     "throughput",
     "record_keeping",
     "grids_teams",
+    "ranking",
     "micro_projects",
     "catalogue",
     "data",

@@ -133,6 +133,8 @@ def test_filters_validate_and_bind():
         "service_lines": ["civil_affairs"],
         "channels": [],
         "centers": [],
+        "districts": [],
+        "streets": [],
     }
     with pytest.raises(FilterError, match=r"unknown grid 'HT09' \(known: HT01, HT02\)"):
         Filters(date(2025, 1, 1), date(2025, 1, 31), grids=("HT09",)).validate(con)

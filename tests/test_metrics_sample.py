@@ -71,10 +71,19 @@ def world(world_dir, monkeypatch):
     return warehouse.read_connection().cursor()
 
 
+# The 接诉即办 three rates read what only a 12345 work-order export records (是否响应, 是否解决, 满意度): the
+# community's own systems, which this sample world exports, do not. Until the 12345 sample exports exist they
+# must say "missing input", never a value (tests/test_metrics_league.py computes them on 12345 rows).
+HOTLINE_ONLY = {"hotline_responded_rate", "hotline_resolved_rate", "hotline_satisfied_rate"}
+
+
 def test_every_kpi_computes_on_the_sample_world(world):
     results = compute_kpis(world, Filters(date(2025, 1, 1), date(2026, 10, 31)))
     assert list(results) == list(load_catalogue())
     for kpi_id, result in results.items():
+        if kpi_id in HOTLINE_ONLY and "missing_input" in result.flags:
+            assert result.value is None, kpi_id
+            continue
         assert not result.missing and "missing_input" not in result.flags, kpi_id
         assert result.value is not None, kpi_id
         assert "suppressed" not in result.flags, kpi_id

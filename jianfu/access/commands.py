@@ -19,9 +19,19 @@ def user() -> None:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(users.ROLES), help="What the user may see and do.")
 @click.option("--grid", "grids", multiple=True, help="A grid the user may see (grid_staff; repeatable).")
+@click.option("--district", "districts", multiple=True, help="A district the user leads (leader; repeatable).")
+@click.option("--street", "streets", multiple=True, help="A street the user leads (leader; repeatable).")
 @click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
 @click.option("--sso", is_flag=True, help="No password: the user logs in only through OIDC (NAME = e-mail).")
-def add(name: str, role: str, grids: tuple[str, ...], password_stdin: bool, sso: bool) -> None:
+def add(
+    name: str,
+    role: str,
+    grids: tuple[str, ...],
+    districts: tuple[str, ...],
+    streets: tuple[str, ...],
+    password_stdin: bool,
+    sso: bool,
+) -> None:
     """Create a user or replace an existing one's role, grids and password."""
     if sso and password_stdin:
         raise click.UsageError("--sso users have no password; drop --password-stdin")
@@ -32,10 +42,14 @@ def add(name: str, role: str, grids: tuple[str, ...], password_stdin: bool, sso:
     else:
         password = click.prompt("password", hide_input=True, confirmation_prompt=True)
     try:
-        created = users.add_user(name, role, grids, password)
+        created = users.add_user(name, role, grids, password, districts=districts, streets=streets)
     except (users.InvalidUser, users.UsersFileError) as exc:
         raise click.ClickException(str(exc)) from None
-    scope = f" grids {', '.join(created.grids)}" if created.grids else ""
+    scope = "".join(
+        f" {label} {', '.join(values)}"
+        for label, values in (("grids", created.grids), ("districts", created.districts), ("streets", created.streets))
+        if values
+    )
     click.echo(f"user {created.name}: {created.role}{scope}{' (sso only)' if sso else ''}")
 
 
@@ -66,7 +80,8 @@ def list_users() -> None:
         return
     for name, record in sorted(records.items()):
         method = "password" if record.password_hash else "sso"
-        click.echo(f"{name}\t{record.user.role}\t{','.join(record.user.grids) or '-'}\t{method}")
+        limit = ",".join((*record.user.grids, *record.user.districts, *record.user.streets)) or "-"
+        click.echo(f"{name}\t{record.user.role}\t{limit}\t{method}")
 
 
 @click.command()

@@ -13,6 +13,15 @@ from jianfu.access.users import User
 
 
 @dataclass(frozen=True)
+class UnitScope:
+    """A scope above the grid for the SQL console (`jianfu.sandbox`): the rows of these districts and streets,
+    by the rule of queries/unit_hierarchy.sql (a case's street is its grid's, else the one its work order names)."""
+
+    districts: tuple[str, ...] = ()
+    streets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Scope:
     role: str
     grids: tuple[str, ...] | None  # None: every grid
@@ -20,10 +29,20 @@ class Scope:
     may_run_sql: bool
     may_export: bool
     may_import: bool  # upload, undo and user management
+    # A leader of a district or a street: None = not limited at that level.
+    districts: tuple[str, ...] | None = None
+    streets: tuple[str, ...] | None = None
 
     @property
-    def sql_grids(self) -> tuple[str, ...] | None:
-        """The `scope=` argument of `jianfu.sandbox.run_sql`."""
+    def limited(self) -> bool:
+        """Whether this user sees only part of the data (some grids, a street, a district)."""
+        return self.grids is not None or self.districts is not None or self.streets is not None
+
+    @property
+    def sql_grids(self) -> tuple[str, ...] | UnitScope | None:
+        """The `scope=` argument of `jianfu.sandbox.run_sql`: the grids, or the district/street unit."""
+        if self.districts is not None or self.streets is not None:
+            return UnitScope(self.districts or (), self.streets or ())
         return self.grids
 
     def may_open(self, page: str) -> bool:
@@ -51,7 +70,9 @@ def scope_for(user: User) -> Scope:
     if grids == ():
         # An empty grid list must never reach a query: there it would mean "all grids".
         raise ValueError(f"{user.name} is grid_staff without grids")
-    return Scope(user.role, grids, *rights)
+    districts = tuple(user.districts) or None
+    streets = tuple(user.streets) or None
+    return Scope(user.role, grids, *rights, districts=districts, streets=streets)
 
 
 def clamp_grids(requested: tuple[str, ...], scope: Scope) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -64,7 +85,23 @@ def clamp_grids(requested: tuple[str, ...], scope: Scope) -> tuple[tuple[str, ..
     return (kept or scope.grids), dropped
 
 
+def _clamp_level(requested: tuple[str, ...], allowed: tuple[str, ...] | None) -> tuple[str, ...]:
+    """As clamp_grids for a district or street: the allowed ones asked for, else all the allowed ones."""
+    if allowed is None:
+        return tuple(requested)
+    return tuple(v for v in requested if v in allowed) or allowed
+
+
 def clamp_filters(filters, scope: Scope):
-    """The same `Filters` limited to the scope's grids (any dataclass with a `grids` field)."""
+    """The same `Filters` limited to the scope's grids, district or street (any dataclass with `grids`, and
+    `districts`/`streets` when the scope is limited at those levels). The levels combine as AND, so a street
+    leader who asks for another district keeps their street and sees nothing of the other district."""
     grids, _ = clamp_grids(tuple(filters.grids), scope)
-    return filters if grids == tuple(filters.grids) else replace(filters, grids=grids)
+    changes = {} if grids == tuple(filters.grids) else {"grids": grids}
+    for name in ("districts", "streets"):
+        allowed = getattr(scope, name)
+        if allowed is not None:
+            clamped = _clamp_level(tuple(getattr(filters, name)), allowed)
+            if clamped != tuple(getattr(filters, name)):
+                changes[name] = clamped
+    return replace(filters, **changes) if changes else filters

@@ -28,6 +28,7 @@ ROLES = ("leader", "analyst", "grid_staff", "admin")
 MIN_PASSWORD_CHARS = 8
 _NAME = re.compile(r"^[^\s\x00-\x1f\x7f\"\\]{1,64}$")  # any script (王芳, alice@example.cn); no spaces/quotes
 _GRID = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_UNIT = re.compile(r"^[^\x00-\x1f\x7f\"\\]{1,64}$")  # a street or district name, any script (横塘街道)
 _hasher = PasswordHasher()
 
 
@@ -52,6 +53,9 @@ class User:
     role: str
     grids: tuple[str, ...] = ()
     demo: bool = False
+    # A leader of a district or of a street sees only its rows (jianfu/access/scope.py).
+    districts: tuple[str, ...] = ()
+    streets: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,13 @@ def load_users() -> dict[str, UserRecord]:
 
 
 def _record(name: str, entry: dict) -> UserRecord:
-    user = User(name=name, role=entry.get("role", ""), grids=tuple(entry.get("grids", ())))
+    user = User(
+        name=name,
+        role=entry.get("role", ""),
+        grids=tuple(entry.get("grids", ())),
+        districts=tuple(entry.get("districts", ())),
+        streets=tuple(entry.get("streets", ())),
+    )
     _validate(user)
     return UserRecord(user, str(entry.get("password_hash", "")))
 
@@ -105,11 +115,33 @@ def _validate(user: User) -> None:
         raise InvalidUser(f"{user.name} is grid_staff and needs at least one grid (--grid CODE)")
     if user.role != "grid_staff" and user.grids:
         raise InvalidUser(f"only grid_staff users are limited to grids; {user.name} is {user.role}")
+    units = (*user.districts, *user.streets)
+    if units and user.role != "leader":
+        raise InvalidUser(f"only leaders are limited to a district or street; {user.name} is {user.role}")
+    if user.districts and user.streets:
+        raise InvalidUser(f"{user.name} leads either districts (--district) or streets (--street), not both")
+    if not all(isinstance(u, str) and u.strip() and _UNIT.match(u) for u in units):
+        raise InvalidUser(f"district and street names of {user.name} must be 1–64 characters without quotes")
 
 
-def add_user(name: str, role: str, grids: tuple[str, ...] = (), password: str | None = None) -> User:
-    """Create or replace a user. `password=None` makes an OIDC-only user."""
-    user = User(name=name, role=role, grids=tuple(dict.fromkeys(grids)))
+def add_user(
+    name: str,
+    role: str,
+    grids: tuple[str, ...] = (),
+    password: str | None = None,
+    *,
+    districts: tuple[str, ...] = (),
+    streets: tuple[str, ...] = (),
+) -> User:
+    """Create or replace a user. `password=None` makes an OIDC-only user. A leader may be limited to
+    `districts` or to `streets`."""
+    user = User(
+        name=name,
+        role=role,
+        grids=tuple(dict.fromkeys(grids)),
+        districts=tuple(dict.fromkeys(districts)),
+        streets=tuple(dict.fromkeys(streets)),
+    )
     _validate(user)
     if password is not None and len(password) < MIN_PASSWORD_CHARS:
         raise InvalidUser(f"the password must have at least {MIN_PASSWORD_CHARS} characters")
@@ -168,6 +200,16 @@ def _save(users: dict[str, UserRecord]) -> None:
             f"[users.{json.dumps(name, ensure_ascii=False)}]",
             f"role = {json.dumps(record.user.role)}",
             f"grids = {json.dumps(list(record.user.grids))}",
+            *(
+                [f"districts = {json.dumps(list(record.user.districts), ensure_ascii=False)}"]
+                if record.user.districts
+                else []
+            ),
+            *(
+                [f"streets = {json.dumps(list(record.user.streets), ensure_ascii=False)}"]
+                if record.user.streets
+                else []
+            ),
             f"password_hash = {json.dumps(record.password_hash)}",
             "",
         ]

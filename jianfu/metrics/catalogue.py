@@ -44,7 +44,7 @@ KIND_PARTS: dict[str, tuple[str, ...]] = {
     "composite": (),  # computed from the other KPIs' scores
 }
 # Filter dimensions a query may support (Filters fields map onto the first five).
-DIMENSIONS = ("grid_id", "team", "service_line", "channel", "center", "matter")
+DIMENSIONS = ("grid_id", "team", "service_line", "channel", "center", "matter", "community", "street", "district")
 TEXT_FIELDS = ("label_zh", "label_en", "description_zh", "description_en", "formula_zh", "formula_en")
 
 

@@ -89,7 +89,8 @@ def build_report(con, filters, period: str | None) -> dict:
     return {
         "window": {**window(comp.current), "period": period, "partial": comp.partial},
         "filters": {
-            name: list(getattr(filters, name)) for name in ("grids", "teams", "service_lines", "channels", "centers")
+            name: list(getattr(filters, name))
+            for name in ("grids", "teams", "service_lines", "channels", "centers", "districts", "streets")
         },
         "data_from": data_from.isoformat() if data_from else None,
         "data_as_of": as_of.isoformat() if as_of else None,
@@ -201,6 +202,8 @@ def _connection(engine: str, parquet_dir: str | None, spark_master: str | None):
     default=None,
     help="Day the presets count back from (default: the day the data runs to, at most today).",
 )
+@click.option("--district", "districts", multiple=True, help="District name (repeatable).")
+@click.option("--street", "streets", multiple=True, help="Street name, e.g. 横塘街道 (repeatable).")
 @click.option("--grid", "grids", multiple=True, help="Grid id (repeatable).")
 @click.option("--team", "teams", multiple=True, help="Team code (repeatable).")
 @click.option("--service-line", "service_lines", multiple=True, help="Service line code (repeatable).")
@@ -222,6 +225,8 @@ def kpis(
     start,
     end,
     today,
+    districts,
+    streets,
     grids,
     teams,
     service_lines,
@@ -245,7 +250,15 @@ def kpis(
     try:
         first, last, period_name = _window(period, start, end, today, con)
         filters = Filters(
-            first, last, grids=grids, teams=teams, service_lines=service_lines, channels=channels, centers=centers
+            first,
+            last,
+            grids=grids,
+            teams=teams,
+            service_lines=service_lines,
+            channels=channels,
+            centers=centers,
+            districts=districts,
+            streets=streets,
         )
         report = build_report(con, filters, period_name)
     except FilterError as exc:

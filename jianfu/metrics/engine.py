@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from jianfu import calendar
+from jianfu.metrics import units
 from jianfu.metrics.catalogue import Catalogue, Kpi
 from jianfu.metrics.drivers import REDUCERS
 from jianfu.metrics.estimates import Estimate, estimate
@@ -102,7 +103,7 @@ def evaluate(
         presence = column_presence(con)
     missing = {k.id: missing_inputs(k.inputs, presence) for k in kpis}
     chosen_dims = set(filters.dimension_values())
-    unfiltered = {k.id for k in kpis if k.query_name and chosen_dims - set(k.dims)}
+    unfiltered = {k.id for k in kpis if k.query_name and chosen_dims - units.applies(k.dims)}
     by_query: dict[str, list[Kpi]] = defaultdict(list)
     for kpi in kpis:
         if kpi.query_name and not missing[kpi.id]:
@@ -151,12 +152,7 @@ def _query_estimates(
 ) -> dict:
     """One query file's estimates for its KPIs. A query filters only on the dimensions its table has; the
     others are passed as "no filter"."""
-    dims = set(group[0].dims)
-    narrowed = Filters(
-        filters.start,
-        filters.end,
-        **{name: getattr(filters, name) if dim in dims else () for name, dim in FILTER_DIMENSIONS.items()},
-    )
+    narrowed = units.narrow(con, filters, group[0].dims)
     params = query_params(narrowed, periods, data_as_of, by, cat.baseline[1])
     if group[0].reducer:  # row-level results, possibly many: kept in Arrow
         reduced = REDUCERS[group[0].reducer](run_arrow(con, query_name, params), [k.id for k in group])

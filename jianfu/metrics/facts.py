@@ -26,10 +26,11 @@ class WarehouseFacts:
 
 
 def known_filter_values(con) -> dict[str, frozenset[str]]:
-    """The grid and service-line values the warehouse knows, by Filters field."""
-    found: dict[str, set[str]] = {"grids": set(), "service_lines": set()}
+    """The grid, service-line, street and district values the warehouse knows, by Filters field."""
+    found: dict[str, set[str]] = {"grids": set(), "service_lines": set(), "streets": set(), "districts": set()}
+    fields = {"grid_id": "grids", "service_line": "service_lines", "street": "streets", "district": "districts"}
     for row in run_rows(con, "filter_values", {}):
-        found[{"grid_id": "grids", "service_line": "service_lines"}[row["dimension"]]].add(row["value"])
+        found[fields[row["dimension"]]].add(row["value"])
     return {name: frozenset(values) for name, values in found.items()}
 
 

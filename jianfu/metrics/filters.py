@@ -25,6 +25,10 @@ FILTER_DIMENSIONS = {
     "service_lines": "service_line",
     "channels": "channel",
     "centers": "center",
+    # The hierarchy above the grid (district > street > community > grid): a query without these dimensions but
+    # with grid_id gets them as the grids they hold (jianfu/metrics/units.py).
+    "districts": "district",
+    "streets": "street",
 }
 # Dimensions whose values are a closed code list (the rest are checked against the data).
 CLOSED_CODES = {"teams": TEAMS, "channels": CHANNELS, "centers": CENTERS}
@@ -72,6 +76,8 @@ class Filters:
     service_lines: tuple[str, ...] = field(default=())
     channels: tuple[str, ...] = field(default=())
     centers: tuple[str, ...] = field(default=())
+    districts: tuple[str, ...] = field(default=())
+    streets: tuple[str, ...] = field(default=())
 
     def __post_init__(self):
         for name in FILTER_DIMENSIONS:
@@ -122,7 +128,7 @@ class Filters:
         """Reject values the warehouse does not know, naming them. `known_values` (WarehouseFacts.known_values)
         saves looking up the grids and service lines the warehouse holds. Returns self for chaining."""
         known: dict[str, set[str]] = {name: set(codes) for name, codes in CLOSED_CODES.items()}
-        if self.grids or self.service_lines:  # only these are checked against the data
+        if self.grids or self.service_lines or self.districts or self.streets:  # checked against the data
             if known_values is None:
                 known_values = known_filter_values(con)
             for name, values in known_values.items():

@@ -22,6 +22,8 @@ def output_paths(out_dir: Path, month: str) -> tuple[Path, Path]:
 @click.command()
 @click.option("--month", required=True, help="Calendar month to report on, as YYYY-MM (e.g. 2026-10).")
 @click.option("--grid", "grids", multiple=True, help="Only this grid (grid_id); repeat for several. Default: all.")
+@click.option("--district", "districts", multiple=True, help="Only this district; repeatable. Default: all.")
+@click.option("--street", "streets", multiple=True, help="Only this street (街道); repeatable. Default: all.")
 @click.option("--lang", type=click.Choice(LANGS), default=None, help="Report language (default: the lang setting).")
 @click.option(
     "--out",
@@ -30,7 +32,14 @@ def output_paths(out_dir: Path, month: str) -> tuple[Path, Path]:
     type=click.Path(file_okay=False, path_type=Path),
     help="Folder to write the PDF and XLSX into (created if missing).",
 )
-def report(month: str, grids: tuple[str, ...], lang: str | None, out_dir: Path) -> None:
+def report(
+    month: str,
+    grids: tuple[str, ...],
+    districts: tuple[str, ...],
+    streets: tuple[str, ...],
+    lang: str | None,
+    out_dir: Path,
+) -> None:
     """Write the monthly leadership report (PDF + Excel). 生成月度工作报告。"""
     from jianfu import warehouse
     from jianfu.report import RendererMissing, ReportError, build_report, render_pdf, render_xlsx
@@ -41,7 +50,9 @@ def report(month: str, grids: tuple[str, ...], lang: str | None, out_dir: Path) 
     try:
         first_day = parse_month(month, lang)
         con = warehouse.read_connection()
-        content = build_report(con, first_day.strftime("%Y-%m"), grids=grids, lang=lang)
+        content = build_report(
+            con, first_day.strftime("%Y-%m"), grids=grids, lang=lang, districts=districts, streets=streets
+        )
         pdf = render_pdf(content)
     except warehouse.WarehouseMissing:
         raise click.ClickException(t("report.error.no_warehouse", lang)) from None

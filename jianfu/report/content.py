@@ -30,9 +30,12 @@ from jianfu.metrics import (
     compute_kpis,
     data_as_of,
     kpi_series,
+    league,
     load_catalogue,
+    units,
 )
 from jianfu.metrics.filters import month_end
+from jianfu.metrics.league import League
 from jianfu.metrics.results import PILLAR_ORDER
 from jianfu.metrics.series import CONTROL_CHART_MONTHS, compute_by_many
 from jianfu.metrics.sql import run_query
@@ -119,6 +122,8 @@ class Report:
     sources: pd.DataFrame  # the imports behind the data
     improvements: tuple[str, ...] = ()  # 本月要点 (summary.py), the same sentences as the overview's
     problems: tuple[str, ...] = ()
+    # The month's ranking of the units one level below the report's scope; None unless ≥ 2 units are ranked.
+    ranking: League | None = None
 
     @property
     def partial(self) -> bool:
@@ -145,9 +150,15 @@ def parse_month(text: str, lang: str | None = None) -> date:
         raise ReportError(t("report.error.bad_month", lang, value=text)) from None
 
 
-def _month_filters(con, month: date, grids) -> Filters:
+def _month_filters(con, month: date, grids, districts=(), streets=()) -> Filters:
     try:
-        return Filters(month, month_end(month.year, month.month), grids=tuple(grids)).validate(con)
+        return Filters(
+            month,
+            month_end(month.year, month.month),
+            grids=tuple(grids),
+            districts=tuple(districts),
+            streets=tuple(streets),
+        ).validate(con)
     except FilterError as exc:
         raise ReportError(str(exc)) from None
 
@@ -270,8 +281,15 @@ def _imports(con) -> pd.DataFrame:
     )
 
 
-def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
-    """The report for one calendar month ("2026-10") over all grids or the chosen ones."""
+def _ranking(con, filters: Filters, cat: Catalogue) -> League | None:
+    """The ranking section's league, only when at least two units are large enough to rank."""
+    result = league.league(con, filters, catalogue=cat)
+    return result if result is not None and result.ranked >= 2 else None
+
+
+def build_report(con, month: str, grids=(), lang: str = "zh", districts=(), streets=()) -> Report:
+    """The report for one calendar month ("2026-10") over all grids or the chosen ones (or the chosen districts
+    or streets)."""
     first_day = parse_month(month, lang)
     as_of = data_as_of(con)
     if as_of is None:
@@ -280,7 +298,9 @@ def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
         raise ReportError(
             t("report.error.after_data", lang, month=first_day.strftime("%Y-%m"), as_of=as_of.date().isoformat())
         )
-    filters = _month_filters(con, first_day, grids)
+    filters = _month_filters(con, first_day, grids, districts, streets)
+    # The page queries below know grids, not streets: a district or street becomes its grids (units.py).
+    grid_filters = units.narrow(con, filters, units.GRID_QUERY_DIMS)
     cat = load_catalogue()
     results = compute_kpis(con, filters, catalogue=cat)
     numbers = [
@@ -298,9 +318,11 @@ def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
         lines.append(
             KpiLine(kpi, result, signal, sentences.sentence(_facts(kpi, result, series, first_day, lang), lang), size)
         )
-    grid_rows = run_query(con, "report_grids", {"grids": list(filters.grids)})
+    grid_rows = run_query(con, "report_grids", {"grids": list(grid_filters.grids)})
     improvements, problems = _summary(con, filters, cat, results, grid_rows, lang)
-    overdue = run_query(con, "page_satisfaction_overdue_bad_ratings", filters.to_params())
+    overdue = run_query(
+        con, "page_satisfaction_overdue_bad_ratings", units.page_params(con, filters, {"grids", "case_streets"})
+    )
     return Report(
         month=first_day,
         filters=filters,
@@ -317,4 +339,5 @@ def build_report(con, month: str, grids=(), lang: str = "zh") -> Report:
         sources=_imports(con),
         improvements=improvements,
         problems=problems,
+        ranking=_ranking(con, filters, cat),
     )

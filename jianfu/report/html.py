@@ -15,6 +15,7 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from jianfu import settings
+from jianfu.metrics import league
 from jianfu.report.content import CHARTS, HEADLINE_KPIS, SIGNALS_SHOWN, KpiLine, Report
 from jianfu.report.figures import figures_json
 from jianfu.schema import TABLES
@@ -332,6 +333,38 @@ def _grid_table(report: Report) -> str:
     return title + _table(headers, rows) + note
 
 
+def _ranking(report: Report) -> str:
+    """The month's ranking of the units one level down (only when ≥ 2 are ranked): rank, change, the three
+    rates, the composite, on-time, 差评 per 1,000, then 红榜 and 黑榜."""
+    result = report.ranking
+    if result is None:
+        return ""
+    lang, cat = report.lang, report.catalogue
+    names = _grid_names(report) if result.level == "grid_id" else {}
+    columns = ("rank", "rank_change", "unit", "n", *league.RATES, "composite", *league.SHOWN)
+    headers = [(t(f"ranking.column.{c}", lang), c != "unit") for c in columns]
+    rows = []
+    for r in result.table.itertuples(index=False):
+        cells = [
+            _or_dash(None if pd.isna(r.rank) else int(r.rank)),
+            league.change_text(r.rank_change, fmt.DASH),
+            str(names.get(r.unit, r.unit)),
+            fmt.count(r.n, lang),
+            *[fmt.value(getattr(r, k), cat[k].unit, lang=lang) for k in league.RATES],
+            fmt.DASH if pd.isna(r.composite) else f"{r.composite:.2f}",
+            *[fmt.value(getattr(r, k), cat[k].unit, lang=lang) for k in league.SHOWN],
+        ]
+        rows.append(("" if r.rankable else "muted", cells))
+    joiner = _label(report, "list_joiner")
+    lists = [
+        _note(report, f"ranking.{key}", units=joiner.join(str(names.get(u, u)) for u in units) or fmt.DASH)
+        for key, units in (("red", result.top), ("black", result.bottom))
+    ]
+    share = league.weight_shares()
+    note = _note(report, "ranking.note", n=fmt.count(int(settings.get("rank_below_n")), lang), **share)
+    return _heading(report, "ranking") + note + _table(headers, rows) + "".join(lists)
+
+
 def _definitions(report: Report) -> str:
     lang, cat = report.lang, report.catalogue
     headers = [(_label(report, f"col.{c}"), False) for c in ("kpi", "definition", "formula", "reference_kind")]
@@ -384,6 +417,7 @@ def render_html(report: Report) -> str:
             _kpi_table(report),
             _overdue(report),
             _grid_table(report),
+            _ranking(report),
             _definitions(report),
             _sources(report),
         ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from jianfu.export import to_xlsx
+from jianfu.metrics import league
 from jianfu.report.content import CHARTS, Report
 from jianfu.ui import format as fmt
 from jianfu.ui.i18n import code_label, has, t
@@ -161,6 +162,33 @@ def _sources(report: Report) -> pd.DataFrame:
     return frame.rename(columns={c: _h(report, c) for c in frame.columns})
 
 
+RANKING_COLUMNS = (
+    "rank",
+    "rank_change",
+    "previous_rank",
+    "unit",
+    "n",
+    *league.RATES,
+    "composite",
+    *league.SHOWN,
+    "list",
+)
+
+
+def _ranking(report: Report) -> pd.DataFrame:
+    """The 排名 sheet: the league as the report's section shows it, with full precision and the previous rank."""
+    result = report.ranking
+    names = dict(zip(report.grids["grid_id"], report.grids["name"])) if result.level == "grid_id" else {}
+    lists = {"red": t("ranking.red", report.lang), "black": t("ranking.black", report.lang)}
+    frame = result.table.assign(
+        unit=[names.get(u, u) for u in result.table["unit"]],
+        rank_change=[league.change_text(c, "") for c in result.table["rank_change"]],
+        composite=result.table["composite"].round(2),
+        list=[lists.get(v, "") if isinstance(v, str) else "" for v in result.table["list"]],
+    )[list(RANKING_COLUMNS)]
+    return frame.rename(columns={c: t(f"ranking.column.{c}", report.lang) for c in RANKING_COLUMNS})
+
+
 def _rate_rows(report: Report, frame: pd.DataFrame) -> list[bool]:
     ids = frame[_kpi_id(report)] if len(frame.columns) else []
     return [_is_rate(report, kpi_id) for kpi_id in ids]
@@ -187,6 +215,13 @@ def render_xlsx(report: Report) -> bytes:
         sheet["trends"]: _rate_rows(report, trends_frame),
         sheet["grids"]: _rate_rows(report, grids_frame),
     }
+    if report.ranking is not None:  # only when at least two units are ranked; placed after the grids sheet
+        items = list(frames.items())
+        at = [name for name, _ in items].index(sheet["grids"]) + 1
+        frames = dict([*items[:at], (_h(report, "sheet_ranking"), _ranking(report)), *items[at:]])
+        percent[_h(report, "sheet_ranking")] = [
+            t(f"ranking.column.{k}", report.lang) for k in (*league.RATES, "on_time_rate")
+        ]
     kpis = [report.catalogue["city_score"], *[line.kpi for line in report.kpis]]
     return to_xlsx(
         frames,

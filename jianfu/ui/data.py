@@ -17,6 +17,8 @@ import streamlit as st
 from jianfu import calendar, metrics, warehouse
 from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
+from jianfu.metrics import league as league_module
+from jianfu.metrics import units
 from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
 from jianfu.metrics.filters import add_months
 from jianfu.metrics.sql import query_parameters, query_text, run_query
@@ -59,9 +61,10 @@ def query(name: str, filters=None, **params) -> pd.DataFrame:
     """Run `queries/<name>.sql` with the filters' parameters (`Filters.to_params()`: `$start`,
     `$end_exclusive`, `$grids` …) and any extra ones; only those the SQL mentions are bound. A query without
     filters is street-wide: a user limited to grids may not run it."""
-    if filters is None and current_scope().grids is not None:
+    if filters is None and current_scope().limited:
         raise PermissionError(f"{name} cannot be limited to grids")
-    bound = {**(scoped(filters).to_params() if filters is not None else {}), **params}
+    wanted = query_parameters(name)
+    bound = {**(units.page_params(connection(), scoped(filters), wanted) if filters is not None else {}), **params}
     return _query(warehouse.version_key(), name, bound)
 
 
@@ -207,8 +210,11 @@ def _filter_options(version: str) -> FilterOptions:
     rows = run_query(connection(), "page_filter_options", {})
     as_of, data_from = facts().activity_through, facts().data_from
     grouped: dict[str, dict[str, str]] = {}
+    districts: dict[str, str] = {}
     for dimension, code, label in rows.itertuples(index=False):
         grouped.setdefault(dimension, {})[code] = label if isinstance(label, str) and label else code
+        if dimension == "street" and isinstance(label, str) and label:
+            districts[code] = label  # a street's label is its district
     return FilterOptions(
         as_of=as_of.date() if as_of is not None else date.today(),
         grids=grouped.get("grid", {}),
@@ -216,13 +222,36 @@ def _filter_options(version: str) -> FilterOptions:
         service_lines=tuple(grouped.get("service_line", {})),
         channels=tuple(grouped.get("channel", {})),
         data_from=data_from.date() if data_from is not None else None,
+        districts=tuple(grouped.get("district", {})),
+        streets=tuple(grouped.get("street", {})),
+        street_districts=districts,
     )
 
 
 def filter_options() -> FilterOptions:
-    """The codes the filter bar offers (only the user's own grids) and the date the presets count back from."""
+    """The codes the filter bar offers (only the user's own grids, district or streets) and the date the presets
+    count back from."""
     options = _filter_options(warehouse.version_key())
-    grids = current_scope().grids
-    if grids is None:
-        return options
-    return replace(options, grids={code: name for code, name in options.grids.items() if code in grids})
+    scope = current_scope()
+    if scope.grids is not None:
+        options = replace(options, grids={code: name for code, name in options.grids.items() if code in scope.grids})
+    if scope.districts is not None:
+        options = replace(
+            options,
+            districts=tuple(d for d in options.districts if d in scope.districts),
+            streets=tuple(s for s in options.streets if options.street_districts.get(s) in scope.districts),
+        )
+    if scope.streets is not None:
+        options = replace(options, districts=(), streets=tuple(s for s in options.streets if s in scope.streets))
+    return options
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _league(version: str, filters):
+    return league_module.league(connection(), filters, facts=facts())
+
+
+def league(filters):
+    """The monthly ranking of the units one level below the (scoped) filters (jianfu/metrics/league.py), or None
+    when there are fewer than two units."""
+    return _league(warehouse.version_key(), scoped(filters))

@@ -1,4 +1,6 @@
-"""The global filter bar (sidebar): period preset or custom range, grid, team, service line, channel.
+"""The global filter bar (sidebar): period preset or custom range, district, street, grid, team, service line,
+channel. The district and street selectors appear only when the data (as far as the user may see it) has more
+than one of them, so a single street office's bar stays as it was.
 
 The router (dashboard.py, through `shell.filter_bar_for`) draws the bar before the page runs, so its widgets
 belong to the entrypoint and keep their state across page switches; a page reads the result with `render()`.
@@ -32,9 +34,15 @@ FILTERS = "_filters"  # the Filters the bar selected in this run
 _CODE_KINDS = {"team": "team", "line": "service_line", "channel": "channel"}
 
 
+# Levels of the hierarchy whose selector is drawn only when there is a choice to make.
+_UNIT_PARAMS = ("district", "street")
+
+
 def _label(param: str, options: FilterOptions):
     if param == "grid":
         return lambda code: options.grids.get(code) or code
+    if param in _UNIT_PARAMS:
+        return str  # names as the data writes them (横塘街道)
     return code_formatter(_CODE_KINDS[param])
 
 
@@ -128,6 +136,8 @@ def draw() -> None:
             second.date_input(t("filter.end"), key="filter_end", format="YYYY-MM-DD", persist_state="session")
         for param, (kind, _) in LIST_PARAMS.items():
             codes = list(dict.fromkeys([*options.codes(kind), *st.session_state[f"filter_{param}"]]))
+            if param in _UNIT_PARAMS and len(codes) < 2:
+                continue
             st.multiselect(
                 t(f"filter.{param}"),
                 codes,

@@ -7,7 +7,8 @@ Invariants (see README.md):
   notice; the rest of the link still applies.
 
 Parameters: `period` (a preset code or `custom`), `start`/`end` (ISO dates, only with `custom`),
-`grid`, `team`, `line`, `channel` (comma-separated codes).
+`district`, `street`, `grid`, `team`, `line`, `channel` (comma-separated codes; district and street are the
+names the data uses, e.g. `?street=横塘街道`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ PERIODS = ("last_month", "this_month_to_date", "last_quarter", "year_to_date", "
 DEFAULT_PERIOD = "last_month"
 # URL parameter → (option kind in FilterOptions, Filters field)
 LIST_PARAMS = {
+    "district": ("districts", "districts"),
+    "street": ("streets", "streets"),
     "grid": ("grids", "grids"),
     "team": ("teams", "teams"),
     "line": ("service_lines", "service_lines"),
@@ -41,6 +44,9 @@ class FilterOptions:
     service_lines: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     data_from: date | None = None
+    districts: tuple[str, ...] = ()
+    streets: tuple[str, ...] = ()
+    street_districts: dict[str, str] = field(default_factory=dict)  # street → its district, where known
 
     def codes(self, kind: str) -> tuple[str, ...]:
         value = getattr(self, kind)
