@@ -1,5 +1,5 @@
 """The app shell the router (dashboard.py) builds on every run: page config, language switch, print mode, and
-the navigation over the nine pages. Pages never call these."""
+the navigation over the ten pages. Pages never call these."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ PAGES = (
     ("record_keeping", "record-keeping", "page.record_keeping", "nav.leadership", True),
     ("grids_teams", "grids-teams", "page.grids_teams", "nav.leadership", True),
     ("micro_projects", "micro-projects", "page.micro_projects", "nav.leadership", True),
+    ("hot_topics", "hot-topics", "page.hot_topics", "nav.leadership", True),
     ("catalogue", "catalogue", "page.catalogue", "nav.analysis", False),
     ("data", "data", "page.data", "nav.analysis", False),
     ("explorer", "explorer", "page.explorer", "nav.analysis", True),
@@ -78,7 +79,7 @@ def language_switch() -> None:
 
 
 def navigation(scope=None):
-    """The nine pages grouped into sections (only those the user's `Scope` may open); hidden in print view.
+    """The ten pages grouped into sections (only those the user's `Scope` may open); hidden in print view.
     A page the role may not open stays out of the menu, and its URL answers with a "no access" page instead of
     Streamlit's "page not found" jump to the overview. Returns the page to run and whether it shows the filter bar."""
     sections: dict[str, list] = {}
