@@ -93,7 +93,6 @@ def top_chart(top: pd.DataFrame, rising_terms: pd.DataFrame):
         "docs",
         t("topics.top_title", n=TOP_SHOWN),
         color="kind",
-        y_label=t("topics.top_chart"),
         horizontal=True,
         sort=True,
     )
