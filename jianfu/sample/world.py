@@ -4,7 +4,7 @@ columns), drawn from one generator seeded with `seed` so that the same seed give
 Each builder draws from its own child of that generator (spawned in a fixed order), so the reference tables
 (grids, workers, ledgers, the work list, weekly time use) are the same whatever `cases_scale` is, while every
 event table (cases, ratings, survey respondents, record entries, inspections, access requests,
-micro-projects, partner activities) grows with it: 1.0 gives ~28,500 community cases plus ~16,400 12345 work
+micro-projects, partner activities) grows with it: 1.0 gives ~28,500 community cases plus ~10,600 12345 work
 orders of six streets; `streets` gives the 12345 exports more streets (a city has 300+)."""
 
 from __future__ import annotations
