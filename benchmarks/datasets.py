@@ -21,8 +21,9 @@ from pathlib import Path
 from benchmarks.report import ROOT
 
 CACHE = ROOT / "benchmarks" / "cache"
-# The generator makes ~28,800 cases at cases_scale=1.0 (jianfu/sample/world.py); the manifest records the real count.
-CASES_PER_SCALE_UNIT = 28_800
+# The generator makes ~39,600 cases at cases_scale=1.0 (jianfu/sample/world.py: ~28,900 of the community, ~10,600
+# 12345 work orders of six streets); the manifest records the real count.
+CASES_PER_SCALE_UNIT = 39_600
 # Tables the peer reads from Parquet (the "usual way": an analyst's pandas notebook over exported files).
 PARQUET_TABLES = ("cases", "evaluations")
 _SCALE = re.compile(r"^(\d+(?:\.\d+)?)([km]?)$")

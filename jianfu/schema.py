@@ -110,6 +110,8 @@ TABLES: dict[str, Table] = {
                 C("satisfaction", TEXT, codes=("satisfied", "basically_satisfied", "dissatisfied")),
                 # 诉求内容: free text, stored scrubbed; shown only as aggregates (hot topics) and masked excerpts.
                 C("request_text", TEXT, personal="scrub"),
+                # 诉求地址: stored as a keyed hash, so repeat requests about one address are found without the address.
+                C("address_key", TEXT, personal="hash"),
             ),
         ),
         Table(

@@ -3,7 +3,8 @@
 - `hash`: a keyed hash (HMAC-SHA256) so the same person still joins across tables and exports, while nobody
   without the local key can test a guessed 身份证号 against it (a plain hash of an 18-digit number with a known
   structure is easy to brute-force).
-- `scrub`: free text keeps its words; phone and ID numbers inside it are masked.
+- `scrub`: free text keeps its words; phone and ID numbers inside it are masked, and names where the text marks
+  them (张先生, 姓名：张三).
 - `mask`: a display name keeps its first character (张三 → 张*).
 The key is generated on first use into `<data_dir>/secrets/pii.key` (data_dir is git-ignored), mode 0600.
 """
@@ -30,6 +31,10 @@ _SCRUB_PATTERNS = (
     (r"[0-9]{15,}", "***************"),  # old 15-digit IDs, bank cards and other long numbers
     (r"(1[3-9][0-9])[- ]?[0-9]{4}[- ]?([0-9]{4})", r"\1****\2"),  # mobile
     (r"(0[0-9]{2,3})[- ]?[0-9]{3,4}[- ]?([0-9]{4})", r"\1-****\2"),  # landline with area code
+    # names where the text marks them: a surname before a form of address (张先生 → *先生), a name after
+    # 姓名/我叫/联系人. Names without such a marker are masked again where an excerpt is shown (topics.py).
+    (r"\p{Han}(先生|女士|小姐|师傅|阿姨|大爷|大妈)", r"*\1"),
+    (r"(姓名[:：]?|我叫|本人叫|联系人[:：]?)\p{Han}{2,3}", r"\1***"),
 )
 
 

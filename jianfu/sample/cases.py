@@ -225,6 +225,7 @@ _NOT_IN_THE_COMMUNITY_EXPORTS = {
     "resolved": None,
     "satisfaction": None,
     "request_text": None,
+    "address_key": None,
 }
 
 

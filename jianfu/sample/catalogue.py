@@ -4,6 +4,8 @@ names of places, departments, ledgers, partner organisations. Pure data, no rand
 from __future__ import annotations
 
 COMMUNITY = "横塘社区"
+STREET = "横塘街道"  # the community's street office, one of the six streets of the 12345 exports (hotline.py)
+DISTRICT = "龙城区"
 
 # Residential compounds of the 10 basic grids, then the 2 special grids (business street, industrial park).
 GRID_NAMES = (

@@ -30,16 +30,23 @@ def sample() -> None:
     default=1.0,
     show_default=True,
     type=click.FloatRange(min=0, min_open=True),
-    help="Multiplies every event table: 1 ≈ 29k cases, 35 ≈ 1M, 350 ≈ 10M.",
+    help="Multiplies every event table: 1 ≈ 40k cases (12345 orders included), 25 ≈ 1M, 250 ≈ 10M.",
+)
+@click.option(
+    "--streets",
+    default=6,
+    show_default=True,
+    type=click.IntRange(min=6),
+    help="Streets in the 12345 work-order exports: the sample's six, plus generated ones (a city: 300+).",
 )
 @click.option(
     "--large", is_flag=True, help="Benchmark mode: every export as plain UTF-8 CSV, without the deliberately bad rows."
 )
-def generate(out_dir: Path, seed: int, cases_scale: float, large: bool) -> None:
+def generate(out_dir: Path, seed: int, cases_scale: float, streets: int, large: bool) -> None:
     """Write the exports a street office's systems would produce, and the manifest of what importing
     them must give. `jianfu sample generate --out sample_data` reproduces the committed sample."""
     _remove_previous(out_dir)
-    world = build_world(seed, cases_scale)
+    world = build_world(seed, cases_scale, streets)
     manifest = write_exports(world, out_dir, large=large, seed=seed, cases_scale=cases_scale)
     click.echo(
         f"Wrote {len(manifest['files'])} exports ({manifest['tables']['cases']:,} cases, "

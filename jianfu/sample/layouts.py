@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jianfu.sample import people
+from jianfu.sample import hotline, people
 from jianfu.sample import timeline as tl
 from jianfu.sample.frames import labels
 from jianfu.sample.org import worker_person_numbers
@@ -64,6 +64,7 @@ def iter_exports(world: dict[str, pd.DataFrame]):
         _simple(evaluations[evaluations["source"] == "grid_callback"], "grid_callbacks"),
     )
     yield Export("居民满意度测评答卷.xlsx", "survey", "survey_responses", "xlsx", _survey(world), sheet="答卷")
+    yield from hotline_workbooks(cases)
     for file, table in (
         ("台账清单.xlsx", "ledgers"),
         ("留痕记录抽查.csv", "record_entries"),
@@ -155,6 +156,23 @@ def service_center_workbooks(cases: pd.DataFrame):
             },
         )
         yield Export(f"服务中心办件_{year}.xlsx", "service_center_cases", "cases", "xlsx", rendered, sheet="办件明细")
+
+
+def hotline_workbooks(cases: pd.DataFrame):
+    """The district 12345 platform's work-order export, one workbook per year of the call, as of the end of the
+    sample: the requester's phone, the address and the request text in clear (the importer hashes or scrubs them)."""
+    orders = cases[cases["street"].notna()]
+    profile = load_profile("hotline_12345")
+    year = orders["received_at"].dt.year
+    for number in sorted(year.unique()):
+        rows = orders[year == number]
+        clear = hotline.export_columns(rows)
+        overrides = {column: lambda _, values=clear[key]: values.to_pandas() for column, key in _HOTLINE_CLEAR.items()}
+        rendered = render(rows, profile, overrides)
+        yield Export(f"12345工单_{number}.xlsx", "hotline_12345", "cases", "xlsx", rendered, sheet="工单明细")
+
+
+_HOTLINE_CLEAR = {"applicant_key": "phone", "address_key": "address", "request_text": "text"}
 
 
 def _open_at(cases: pd.DataFrame, when: pd.Timestamp) -> np.ndarray:

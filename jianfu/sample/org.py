@@ -42,8 +42,8 @@ def build_grids(rng: np.random.Generator) -> pd.DataFrame:
             "households": households,
             "residents": residents,
             "leader_worker_id": None,  # filled by build_workers
-            "street": None,
-            "district": None,
+            "street": np.full(n, cat.STREET),
+            "district": np.full(n, cat.DISTRICT),
         },
     )
 

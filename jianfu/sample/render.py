@@ -35,7 +35,8 @@ class Profile:
 
     @property
     def columns(self) -> dict[str, str]:
-        return self.doc.get("columns", {})
+        """canonical column → the header an export writes (of alternative headers, the first one)."""
+        return {c: h[0] if isinstance(h, list) else h for c, h in self.doc.get("columns", {}).items()}
 
     @property
     def items(self) -> dict[str, dict]:

@@ -4,17 +4,20 @@ columns), drawn from one generator seeded with `seed` so that the same seed give
 Each builder draws from its own child of that generator (spawned in a fixed order), so the reference tables
 (grids, workers, ledgers, the work list, weekly time use) are the same whatever `cases_scale` is, while every
 event table (cases, ratings, survey respondents, record entries, inspections, access requests,
-micro-projects, partner activities) grows with it: 1.0 gives ~28,500 cases; 35 about 1M; 350 about 10M."""
+micro-projects, partner activities) grows with it: 1.0 gives ~28,500 community cases plus ~10,600 12345 work
+orders of six streets; `streets` gives the 12345 exports more streets (a city has 300+)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from jianfu.sample import burden, cases, evaluations, lists, org, projects, survey
+from jianfu.sample import burden, cases, evaluations, hotline, lists, org, projects, survey
 
 
-def build_world(seed: int = 2026, cases_scale: float = 1.0) -> dict[str, pd.DataFrame]:
+def build_world(
+    seed: int = 2026, cases_scale: float = 1.0, streets: int = len(hotline.STREETS)
+) -> dict[str, pd.DataFrame]:
     if cases_scale <= 0:
         raise ValueError("cases_scale must be positive")
     streams = iter(np.random.default_rng(seed).spawn(16))
@@ -25,7 +28,7 @@ def build_world(seed: int = 2026, cases_scale: float = 1.0) -> dict[str, pd.Data
     time_use = org.build_time_use(next(streams), workers)
     service = cases.service_center_cases(next(streams), cases_scale, grids, workers)
     grid = cases.grid_cases(next(streams), cases_scale, grids, workers)
-    return {
+    world = {
         "cases": pd.concat([service, grid], ignore_index=True),
         "evaluations": pd.concat(
             [evaluations.service_evaluations(next(streams), service), evaluations.grid_callbacks(next(streams), grid)],
@@ -45,3 +48,7 @@ def build_world(seed: int = 2026, cases_scale: float = 1.0) -> dict[str, pd.Data
         "time_use": time_use,
         "partner_activities": org.build_partner_activities(next(streams), cases_scale),
     }
+    # the district's 12345 work orders, drawn last so that every other table stays as it was before them
+    orders = hotline.work_orders(next(streams), cases_scale, streets)
+    world["cases"] = pd.concat([world["cases"], orders], ignore_index=True)
+    return world

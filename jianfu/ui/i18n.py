@@ -91,10 +91,20 @@ def has(key: str) -> bool:
 def code_label(kind: str, code: str | None, lang: str | None = None) -> str:
     """The label of a stored code (`code.team.party_masses` → 党群). Open code lists (service lines) may bring
     codes the catalogue does not know yet: those show as the code itself."""
-    if code is None:
+    if _missing(code):
         return t("common.unknown", lang)
     key = f"code.{kind}.{code}"
     return t(key, lang) if has(key) else str(code)
+
+
+def _missing(code) -> bool:
+    """None, or a missing value as pandas gives it in a frame (NaN is not equal to itself; pd.NA cannot say)."""
+    if code is None:
+        return True
+    try:
+        return bool(code != code)
+    except TypeError:
+        return True
 
 
 def formatter(key_template: str):

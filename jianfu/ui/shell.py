@@ -20,6 +20,7 @@ PAGES = (
     ("grids_teams", "grids-teams", "page.grids_teams", "nav.leadership", True),
     ("ranking", "ranking", "page.ranking", "nav.leadership", True),
     ("micro_projects", "micro-projects", "page.micro_projects", "nav.leadership", True),
+    ("hot_topics", "hot-topics", "page.hot_topics", "nav.leadership", True),
     ("catalogue", "catalogue", "page.catalogue", "nav.analysis", False),
     ("data", "data", "page.data", "nav.analysis", False),
     ("explorer", "explorer", "page.explorer", "nav.analysis", True),
