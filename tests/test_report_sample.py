@@ -17,11 +17,12 @@ from datetime import date, datetime
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import pytest
 from conftest import CHROMIUM
 
 from jianfu import warehouse
-from jianfu.metrics import Filters, comparison_composite, compute_by, compute_kpis, kpi_series, load_catalogue
+from jianfu.metrics import Filters, comparison_composite, compute_by, compute_kpis, kpi_series, league, load_catalogue
 from jianfu.report import build_report, render_pdf, render_xlsx
 from jianfu.report.content import CHARTS, HEADLINE_KPIS
 from jianfu.ui import format as fmt
@@ -119,7 +120,8 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
     sheets = _workbook(xlsx)
     assert list(sheets) == [
         t("export.filter_sheet", LANG),
-        *(_h(f"sheet_{s}") for s in ("scores", "kpis", "trends", "grids", "overdue", "sources")),
+        # 排名 after 分网格: the sample's six streets are ranked (see test_app_ranking for the ranks themselves)
+        *(_h(f"sheet_{s}") for s in ("scores", "kpis", "trends", "grids", "ranking", "overdue", "sources")),
     ]
 
     scores = sheets[_h("sheet_scores")]
@@ -201,6 +203,19 @@ def test_every_number_in_the_xlsx_is_the_engines(report_files, sample_warehouse)
                 continue
             for name in ("value", "numerator", "denominator", "n"):
                 grids.check(record, _h(name), getattr(row, name))
+
+    ranking = sheets[_h("sheet_ranking")]
+    expected = league.league(con, FILTERS).table.set_index("unit")
+    header = {t(f"ranking.column.{c}", LANG): c for c in ("rank", "previous_rank", "n", *league.RATES, *league.SHOWN)}
+    records = ranking.records()
+    assert [r[t("ranking.column.unit", LANG)] for r in records] == expected.index.tolist()
+    for record in records:
+        row = expected.loc[record[t("ranking.column.unit", LANG)]]
+        for column, name in header.items():
+            engine = row[name]
+            ranking.check(record, column, None if engine is None or pd.isna(engine) else float(engine))
+        composite = row["composite"]
+        ranking.check(record, t("ranking.column.composite", LANG), None if pd.isna(composite) else round(composite, 2))
 
     overdue = sheets[_h("sheet_overdue")]
     end_exclusive = datetime(2026, 11, 1)
