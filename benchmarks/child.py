@@ -49,7 +49,7 @@ def render(args: dict) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from benchmarks.page_queries import install_recorder
-    from jianfu.ui.i18n import t
+    from jianfu.display.i18n import t
 
     recorder = install_recorder()
     result: dict = {page: {} for page in args["pages"]}

@@ -22,8 +22,8 @@ from datetime import datetime
 
 import pandas as pd
 
+from jianfu.display.i18n import code_label, default_lang, t
 from jianfu.export_safety import neutralise_frame
-from jianfu.ui.i18n import code_label, default_lang, t
 
 PERCENT_FORMAT = "0.0%"
 DECIMAL_FORMAT = "#,##0.0"

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
+from jianfu.display.i18n import code_formatter, current_lang, t
 from jianfu.ui import catalogue_view, components, data
-from jianfu.ui.i18n import code_formatter, current_lang, t
 
 components.page_header("page.catalogue", "catalogue.intro")
 kpis = list(data.catalogue().values())

@@ -4,11 +4,12 @@ import streamlit as st
 
 from jianfu import quality, settings, warehouse, web_import
 from jianfu.access import audit
-from jianfu.access.login import audit_action, current_scope, current_user
-from jianfu.export_buttons import show_table
+from jianfu.display import format
+from jianfu.display.i18n import t
 from jianfu.ingest.loader import ImportRefused, undo
-from jianfu.ui import components, data, format
-from jianfu.ui.i18n import t
+from jianfu.ui import components, data
+from jianfu.ui.export_buttons import show_table
+from jianfu.ui.login import audit_action, current_scope, current_user
 from jianfu.ui.reasons import with_reason_text
 
 FLASH = "data_flash"  # a message that must survive the rerun after an import or undo

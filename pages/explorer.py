@@ -6,10 +6,11 @@ import streamlit as st
 
 from jianfu import explore, sandbox, settings, warehouse
 from jianfu.access import audit
-from jianfu.access.login import audit_action, current_scope
-from jianfu.export_buttons import show_table
-from jianfu.ui import components, data, filter_bar, format, table_labels
-from jianfu.ui.i18n import current_lang, t
+from jianfu.display import format
+from jianfu.display.i18n import current_lang, t
+from jianfu.ui import components, data, filter_bar, table_labels
+from jianfu.ui.export_buttons import show_table
+from jianfu.ui.login import audit_action, current_scope
 
 SQL_RESULT = "explorer_sql_result"  # the last console result, kept across reruns (e.g. a download click)
 

@@ -4,11 +4,12 @@ plots, not a league table), and each social-worker team's workload."""
 import streamlit as st
 
 from jianfu import kpi_frames
-from jianfu.export_buttons import show_table
+from jianfu.display import charts
+from jianfu.display.i18n import current_lang, t
 from jianfu.metrics import Filters
-from jianfu.ui import charts, components, data, filter_bar
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui.components import with_labels
-from jianfu.ui.i18n import current_lang, t
+from jianfu.ui.export_buttons import show_table
 
 KPIS = ["case_volume", "response_rate", "satisfaction_rate", "visit_coverage"]
 FUNNELS = (("response_rate", "grids_teams.funnel_response"), ("satisfaction_rate", "grids_teams.funnel_satisfaction"))
@@ -75,7 +76,7 @@ for column, (kpi_id, title_key) in zip(st.columns(len(FUNNELS)), FUNNELS):
             st.subheader(t(title_key))
             components.empty_state()
         else:
-            charts.show(
+            components.show_chart(
                 charts.funnel_plot(
                     points,
                     t(title_key),

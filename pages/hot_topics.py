@@ -3,11 +3,12 @@ repeat requests by month and street, and masked excerpts (topics with n >= 10 on
 
 import streamlit as st
 
-from jianfu.export_buttons import show_table
+from jianfu.display import format
+from jianfu.display.i18n import t
 from jianfu.metrics import topics
-from jianfu.ui import charts, components, filter_bar, format
+from jianfu.ui import components, filter_bar
 from jianfu.ui import topics_view as view
-from jianfu.ui.i18n import t
+from jianfu.ui.export_buttons import show_table
 
 components.page_header("page.hot_topics", "topics.intro")
 components.require_warehouse()
@@ -36,7 +37,7 @@ cards[3].metric(t("topics.repeat_share"), format.percent(share) if share is not 
 
 left, right = st.columns([3, 2])
 with left:
-    charts.show(view.top_chart(top, rising), key="topics_top")
+    components.show_chart(view.top_chart(top, rising), key="topics_top")
 with right:
     st.subheader(t("topics.rising_title"))
     st.caption(
@@ -68,7 +69,7 @@ st.subheader(t("topics.repeats_title"))
 st.caption(t("topics.repeats_caption"))
 left, right = st.columns(2)
 with left:
-    charts.show(view.repeat_month_chart(repeats), key="topics_repeats_month")
+    components.show_chart(view.repeat_month_chart(repeats), key="topics_repeats_month")
 with right:
     st.markdown(f"**{t('topics.repeats_by_street')}**")
     table, small = view.street_table(repeats, result.month)

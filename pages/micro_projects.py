@@ -4,10 +4,11 @@ resident-voted projects, and the three alliances' activity."""
 import streamlit as st
 
 from jianfu import kpi_frames
-from jianfu.export_buttons import show_table
-from jianfu.ui import charts, components, data, filter_bar, flow_charts
+from jianfu.display import charts, flow_charts
+from jianfu.display.i18n import code_label, t
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui.components import with_labels
-from jianfu.ui.i18n import code_label, t
+from jianfu.ui.export_buttons import show_table
 
 KPIS = [
     "proposal_funnel",
@@ -37,7 +38,9 @@ if components.is_empty(funnel, "projects"):
     components.empty_state()
 else:
     stages = {stage: code_label("project_stage", stage) for stage in funnel["stage"]}
-    charts.show(flow_charts.stage_funnel(funnel, "stage", "projects", stages, None), key="micro_projects_funnel")
+    components.show_chart(
+        flow_charts.stage_funnel(funnel, "stage", "projects", stages, None), key="micro_projects_funnel"
+    )
     show_table(
         with_labels(funnel, {"stage": "project_stage"}),
         key="micro_projects_funnel",
@@ -77,7 +80,7 @@ alliances = with_labels(data.query("page_micro_alliances", active), {"alliance":
 if components.is_empty(alliances, "activities"):
     components.empty_state()
 else:
-    charts.show(
+    components.show_chart(
         charts.bars(
             alliances,
             "alliance",

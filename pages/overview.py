@@ -3,9 +3,10 @@ impact, best and worst KPIs."""
 
 import streamlit as st
 
-from jianfu.ui import components, data, filter_bar, format
+from jianfu.display import format
+from jianfu.display.i18n import t
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui import overview_view as view
-from jianfu.ui.i18n import t
 
 printing = components.print_mode()
 components.page_header("page.overview", "overview.intro")

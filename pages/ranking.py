@@ -4,11 +4,12 @@ funnel plots."""
 
 import streamlit as st
 
-from jianfu.export_buttons import show_table
+from jianfu.display import format
+from jianfu.display.i18n import t
 from jianfu.metrics import league as league_rules
-from jianfu.ui import components, data, filter_bar, format
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui import ranking_view as view
-from jianfu.ui.i18n import t
+from jianfu.ui.export_buttons import show_table
 
 components.page_header("page.ranking", "ranking.intro")
 components.require_warehouse()

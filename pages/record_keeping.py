@@ -4,10 +4,11 @@ paperwork vs field time, access requests and the work list."""
 import streamlit as st
 
 from jianfu import kpi_frames
-from jianfu.export_buttons import show_table
-from jianfu.ui import charts, components, data, filter_bar, flow_charts, format
+from jianfu.display import charts, flow_charts, format
+from jianfu.display.i18n import current_lang, t
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui.components import with_labels
-from jianfu.ui.i18n import current_lang, t
+from jianfu.ui.export_buttons import show_table
 
 KPIS = [
     "ledger_reduction",
@@ -37,7 +38,7 @@ def section(title_key: str, frame, key: str, chart=None, labels: str = "record_k
         components.empty_state()
         return
     if chart is not None:
-        charts.show(chart, key=f"{key}_chart")
+        components.show_chart(chart, key=f"{key}_chart")
     show_table(frame, key=key, name=t(title_key), labels=labels, filters=filters, as_of=as_of, **table)
 
 
@@ -51,7 +52,7 @@ if waterfall.empty:
 else:
     left, right = st.columns(2)
     with left:
-        charts.show(
+        components.show_chart(
             flow_charts.waterfall(
                 waterfall,
                 "step",
@@ -63,7 +64,7 @@ else:
             key="record_keeping_waterfall_ledgers",
         )
     with right:
-        charts.show(
+        components.show_chart(
             flow_charts.waterfall(
                 waterfall, "step", "hours", steps, t("record_keeping.waterfall_hours"), t("record_keeping.hours_axis")
             ),

@@ -3,9 +3,9 @@ dimension scores, key drivers, resident comments."""
 
 import streamlit as st
 
-from jianfu.ui import charts, components, data, filter_bar
+from jianfu.display.i18n import formatter, t
+from jianfu.ui import components, data, filter_bar
 from jianfu.ui import satisfaction_view as view
-from jianfu.ui.i18n import formatter, t
 
 KPIS = [
     "good_rating_rate",
@@ -44,7 +44,7 @@ ratings = data.query("page_satisfaction_rating_distribution", view.ratings_filte
 if components.is_empty(ratings, "ratings"):
     components.empty_state()
 else:
-    charts.show(view.ratings_chart(ratings, by), key="satisfaction_ratings")
+    components.show_chart(view.ratings_chart(ratings, by), key="satisfaction_ratings")
 
 st.subheader(t("satisfaction.overdue_title"))
 overdue = data.query("page_satisfaction_overdue_bad_ratings", filters)
@@ -66,7 +66,7 @@ with left:
     if components.is_empty(by_grid.dropna(subset=["value"]), "n"):
         components.empty_state("satisfaction.no_survey")
     else:
-        charts.show(view.funnel_chart(by_grid), key="satisfaction_funnel")
+        components.show_chart(view.funnel_chart(by_grid), key="satisfaction_funnel")
         components.small_n_note()
 with right:
     st.subheader(t("satisfaction.dimensions_title"))
@@ -75,7 +75,7 @@ with right:
     if components.is_empty(dimensions, "responses"):
         components.empty_state("satisfaction.no_survey")
     else:
-        charts.show(view.dimensions_chart(dimensions), key="satisfaction_dimensions")
+        components.show_chart(view.dimensions_chart(dimensions), key="satisfaction_dimensions")
 
 st.subheader(t("satisfaction.drivers_title"))
 if fell_back:
@@ -84,7 +84,7 @@ drivers = view.drivers(survey, dimensions)
 if drivers is None:
     components.empty_state("satisfaction.no_drivers")
 else:
-    charts.show(view.drivers_chart(drivers), key="satisfaction_drivers")
+    components.show_chart(view.drivers_chart(drivers), key="satisfaction_drivers")
     st.caption(t("satisfaction.drivers_caption"))
 
 st.subheader(t("satisfaction.comments_title"))

@@ -3,8 +3,8 @@ front-to-back handoff, by team."""
 
 import streamlit as st
 
+from jianfu.display.i18n import t
 from jianfu.ui import components, data, filter_bar
-from jianfu.ui.i18n import t
 
 KPIS = [
     "case_volume",

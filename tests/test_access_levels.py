@@ -200,8 +200,8 @@ def _as_leader(levels_warehouse, monkeypatch, tmp_path, page: str, **limit):
 
     from apptest_pages import open_page
 
-    from jianfu.access.login import SESSION_KEY
     from jianfu.access.session import Session
+    from jianfu.ui.login import SESSION_KEY
 
     data_dir = tmp_path / "data"
     shutil.copytree(levels_warehouse.parent.parent, data_dir, symlinks=True)

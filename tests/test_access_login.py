@@ -6,13 +6,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from jianfu.access import audit, session, users
-from jianfu.access.login import SESSION_KEY
+from jianfu.ui.login import SESSION_KEY
 
 
 def _app():
     import streamlit as st
 
-    from jianfu.access.login import require_user
+    from jianfu.ui.login import require_user
 
     user = require_user()
     st.markdown(f"inside as {user.name} {user.role} {','.join(user.grids)}")
@@ -38,7 +38,7 @@ def _log_in(at: AppTest, name: str, password: str) -> AppTest:
 @pytest.fixture(autouse=True)
 def _fresh_throttle(monkeypatch):
     monkeypatch.setattr(session, "THROTTLE", session.Throttle())
-    monkeypatch.setattr("jianfu.access.login.THROTTLE", session.THROTTLE)
+    monkeypatch.setattr("jianfu.ui.login.THROTTLE", session.THROTTLE)
 
 
 def test_demo_mode_without_users_is_labelled():

@@ -17,9 +17,9 @@ from test_app_analysis_pages import server_past_first_visit  # noqa: F401 — a 
 
 from jianfu import warehouse
 from jianfu.access import audit, users
-from jianfu.access.login import SESSION_KEY
 from jianfu.access.session import Session
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
+from jianfu.ui.login import SESSION_KEY
 
 MINE, OTHER = "HT01", "HT02"
 ROLES = {"admin": ("admin", ()), "analyst": ("analyst", ()), "leader": ("leader", ()), "staff": ("grid_staff", (MINE,))}
@@ -166,7 +166,7 @@ def _export_app():
     import pandas as pd
     import streamlit as st
 
-    from jianfu import export_buttons
+    from jianfu.ui import export_buttons
 
     real = st.download_button
 

@@ -12,8 +12,8 @@ from apptest_pages import open_page as run
 from streamlit.testing.v1 import AppTest
 
 from jianfu import metrics, warehouse, web_import
+from jianfu.display.i18n import t
 from jianfu.ui.filter_params import preset_window
-from jianfu.ui.i18n import t
 
 NOTHING = {"start": "2001-01-01", "end": "2001-01-31"}  # long before the sample data
 HAN = re.compile(r"[\u3400-\u9fff]")

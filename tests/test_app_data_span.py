@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 from test_metrics_data_span import export_2019
 
 from jianfu import warehouse
-from jianfu.ui import format
-from jianfu.ui.i18n import t
+from jianfu.display import format
+from jianfu.display.i18n import t
 
 SURVEY_WAVE = t("common.latest_period", "zh", start="2026年9月1日", end="2026年9月30日")  # the 2026Q3 wave
 LAST_QUARTER = t("common.latest_period", "zh", start="2026年7月1日", end="2026年9月30日")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from apptest_pages import open_page
 
+from jianfu.display.i18n import t
 from jianfu.metrics import load_catalogue
-from jianfu.ui.i18n import t
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 

@@ -14,9 +14,9 @@ from apptest_pages import open_page as run
 from streamlit.testing.v1 import AppTest
 
 from jianfu import metrics, warehouse
-from jianfu.ui import format
+from jianfu.display import format
+from jianfu.display.i18n import t
 from jianfu.ui.filter_params import preset_window
-from jianfu.ui.i18n import t
 from jianfu.ui.overview_view import HEADLINE
 
 PAGES = ("overview", "satisfaction", "throughput", "catalogue")

@@ -9,9 +9,9 @@ import pytest
 from apptest_pages import open_page as run
 
 from jianfu import metrics, warehouse
+from jianfu.display.i18n import t
 from jianfu.metrics import league
 from jianfu.ui.filter_params import preset_window
-from jianfu.ui.i18n import t
 
 pytestmark = pytest.mark.usefixtures("fresh_caches")
 STREETS = {"横塘街道", "红梅街道", "青龙街道", "茶山街道", "丁堰街道", "潞城街道"}

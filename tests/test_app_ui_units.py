@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from jianfu.ui import format, i18n
+from jianfu.display import format, i18n
 from jianfu.ui.filter_params import FilterOptions, parse, preset_window, to_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,7 +201,7 @@ def test_defaults_are_never_written():
 
 
 def test_a_score_change_that_reads_zero_is_neither_green_nor_red():
-    from jianfu.ui.format import score_change as _score_change
+    from jianfu.display.format import score_change as _score_change
     from jianfu.ui.overview_view import _score_colour
 
     assert _score_change(1.2101, 1.2099) == "+0.00" and _score_colour("+0.00") == "off"

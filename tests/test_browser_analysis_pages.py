@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from jianfu import settings
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
 
 pytestmark = pytest.mark.browser
 

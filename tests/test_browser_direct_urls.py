@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
 from jianfu.ui.shell import PAGES
 
 pytestmark = pytest.mark.browser

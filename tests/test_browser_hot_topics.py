@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 from test_browser_analysis_pages import ERRORS, IDLE, screenshot_whole_page
 
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
 
 pytestmark = pytest.mark.browser
 

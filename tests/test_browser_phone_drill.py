@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from jianfu import metrics, warehouse
+from jianfu.display import format as fmt
+from jianfu.display.i18n import code_label
 from jianfu.metrics.sql import run_query
-from jianfu.ui import format as fmt
 from jianfu.ui.filter_params import preset_window
-from jianfu.ui.i18n import code_label
 
 pytestmark = pytest.mark.browser
 

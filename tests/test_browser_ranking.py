@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, _free_port
 
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
 
 pytestmark = pytest.mark.browser
 

@@ -169,7 +169,7 @@ def test_a_pivot_labels_the_codes_across_its_top():
 
 
 def test_gaps_show_as_a_dash_on_screen_and_stay_empty_in_exports():
-    from jianfu.ui.format import table_gaps_as_dash
+    from jianfu.display.format import table_gaps_as_dash
 
     frame = pd.DataFrame(
         {
@@ -196,7 +196,7 @@ def test_gaps_show_as_a_dash_on_screen_and_stay_empty_in_exports():
 def test_the_explorer_drill_down_shows_labels_not_codes_or_none(sample_warehouse):
     from apptest_pages import open_page
 
-    from jianfu.ui.i18n import catalogue
+    from jianfu.display.i18n import catalogue
 
     at = open_page("explorer")
     at.selectbox(key="explorer_drill_kpi").set_value("on_time_rate").run()

@@ -7,7 +7,7 @@ from apptest_pages import open_page
 from test_app_analysis_pages import MAPPING, Upload, server_past_first_visit  # noqa: F401 — a fixture
 
 from jianfu import warehouse, web_import
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
 
 ALL_BAD = b"id,day,what\nx1,2026-02-30,inspection\nx2,yesterday,inspection\n"  # held_on unusable in both rows
 

@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from jianfu import quality, warehouse
-from jianfu.ui.i18n import has
+from jianfu.display.i18n import has
 
 P = "'s', 1"  # source_system, source_file_id
 

@@ -111,7 +111,7 @@ def test_every_literal_string_key_of_the_report_exists():
     import re
     from pathlib import Path
 
-    from jianfu.ui import i18n
+    from jianfu.display import i18n
 
     prefixes = {"_label": "report.", "_note": "report.", "_heading": "report.section.", "_h": "report.xlsx."}
     used = set()
@@ -201,8 +201,8 @@ def test_the_summary_opens_the_report():
 
 
 def test_the_composite_change_is_in_score_points_with_its_definition():
+    from jianfu.display.i18n import t
     from jianfu.report.html import _headline, _scores
-    from jianfu.ui.i18n import t
 
     report = _report(
         [],

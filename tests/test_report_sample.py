@@ -22,12 +22,12 @@ import pytest
 from conftest import CHROMIUM
 
 from jianfu import warehouse
+from jianfu.display import format as fmt
+from jianfu.display import palette
+from jianfu.display.i18n import code_label, t
 from jianfu.metrics import Filters, comparison_composite, compute_by, compute_kpis, kpi_series, league, load_catalogue
 from jianfu.report import build_report, render_pdf, render_xlsx
 from jianfu.report.content import CHARTS, HEADLINE_KPIS
-from jianfu.ui import format as fmt
-from jianfu.ui import palette
-from jianfu.ui.i18n import code_label, t
 
 MONTH = "2026-10"
 FILTERS = Filters(date(2026, 10, 1), date(2026, 10, 31))

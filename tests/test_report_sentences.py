@@ -6,8 +6,8 @@ import math
 
 import pytest
 
+from jianfu.display import format as fmt
 from jianfu.report.sentences import Facts, off_target, run_of_months, sentence
-from jianfu.ui import format as fmt
 
 
 def test_rate_with_change_and_run_in_chinese():

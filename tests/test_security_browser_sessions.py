@@ -98,8 +98,8 @@ def _shown_case_volume(page, label: str) -> str:
 
 @pytest.mark.timeout(900)
 def test_twenty_browser_sessions_see_old_or_new_numbers_during_imports(own_server, _chromium, tmp_path):
+    from jianfu.display import format
     from jianfu.metrics import load_catalogue
-    from jianfu.ui import format
 
     url, data = own_server
     kpi = load_catalogue()["case_volume"]

@@ -80,7 +80,7 @@ def test_a_result_over_the_byte_bound_is_refused_with_a_notice(cases_dir, monkey
 
 
 def test_the_ui_says_both_refusals_in_chinese_and_english():
-    from jianfu.ui.i18n import t
+    from jianfu.display.i18n import t
 
     for code in ("memory_limit", "result_too_large"):
         zh, en = t(f"explorer.sql.error.{code}", "zh", detail="8"), t(f"explorer.sql.error.{code}", "en", detail="8")

@@ -164,7 +164,7 @@ def test_every_download_in_the_app_is_built_by_jianfu_export():
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr == "download_button":
                 callers.append(path.relative_to(ROOT).as_posix())
-    assert sorted(set(callers)) == ["jianfu/export_buttons.py"]
-    source = (ROOT / "jianfu/export_buttons.py").read_text(encoding="utf-8")
+    assert sorted(set(callers)) == ["jianfu/ui/export_buttons.py"]
+    source = (ROOT / "jianfu/ui/export_buttons.py").read_text(encoding="utf-8")
     assert source.count("st.download_button(") == 2
     assert "export.to_xlsx(" in source and "export.to_csv(frame" in source

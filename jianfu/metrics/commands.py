@@ -119,7 +119,7 @@ def _csv_rows(report: dict, lang: str):
 
 
 def _table(report: dict, lang: str) -> str:
-    from jianfu.ui import format as fmt
+    from jianfu.display import format as fmt
 
     def show(value, unit, flags=()):
         return fmt.value(value, unit, 0 if "suppressed" in flags else None, lang=lang)

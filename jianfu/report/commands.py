@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from jianfu.ui.i18n import LANGS, default_lang, t
+from jianfu.display.i18n import LANGS, default_lang, t
 
 
 def output_paths(out_dir: Path, month: str) -> tuple[Path, Path]:

@@ -18,6 +18,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from jianfu.display.i18n import code_label, t
 from jianfu.metrics import (
     Catalogue,
     FilterError,
@@ -41,7 +42,6 @@ from jianfu.metrics.series import CONTROL_CHART_MONTHS, compute_by_many
 from jianfu.metrics.sql import run_query
 from jianfu.metrics.stats import signal_size
 from jianfu.report import sentences, summary
-from jianfu.ui.i18n import code_label, t
 
 # The figures on the key-figures strip after the composite score (a test finds them in the PDF's text).
 HEADLINE_KPIS = ("on_time_rate", "satisfaction_rate", "good_rating_rate", "hours_saved", "ledger_reduction")

@@ -1,4 +1,4 @@
-"""The report's charts: the dashboard's figure builders (`jianfu.ui.charts`) fed the engine's series, then set
+"""The report's charts: the dashboard's figure builders (`jianfu.display.charts`) fed the engine's series, then set
 up for paper (fixed size, white background, the CJK font, labels from the report strings)."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from jianfu.display import charts
+from jianfu.display import format as fmt
+from jianfu.display.i18n import t
 from jianfu.report.content import CHARTS, Report
-from jianfu.ui import charts
-from jianfu.ui import format as fmt
-from jianfu.ui.i18n import t
 
 FONT = "Noto Sans CJK SC, Noto Sans CJK, Noto Sans, sans-serif"
 WIDTH_PX, HEIGHT_PX = 680, 250  # the A4 text width at 96 dpi

@@ -1,6 +1,6 @@
 """The report as one self-contained HTML page (plotly.js and the figures inlined, no network) that chromium prints.
 
-Every number is formatted by `jianfu.ui.format`; every word comes from the string catalogue; every value the
+Every number is formatted by `jianfu.display.format`; every word comes from the string catalogue; every value the
 engine flags suppressed prints "n<10" and nothing else.
 """
 
@@ -15,12 +15,12 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from jianfu import settings
+from jianfu.display import format as fmt
+from jianfu.display.i18n import code_label, t
 from jianfu.metrics import league
 from jianfu.report.content import CHARTS, HEADLINE_KPIS, SIGNALS_SHOWN, KpiLine, Report
 from jianfu.report.figures import figures_json
 from jianfu.schema import TABLES
-from jianfu.ui import format as fmt
-from jianfu.ui.i18n import code_label, t
 
 TEMPLATE = Path(__file__).resolve().parent / "template.html"
 OVERDUE_SHOWN = 40  # rows of the overdue 差评 list printed; the XLSX has them all

@@ -2,7 +2,7 @@
 "按时办结率96.2%，较上月提高1.4个百分点，连续7个月高于均值。" /
 "On-time completion 96.2%, up 1.4 pp on last month, above its average for 7 months in a row."
 
-Every number goes through `jianfu.ui.format`; the words come from the `report.sentence.*` strings.
+Every number goes through `jianfu.display.format`; the words come from the `report.sentence.*` strings.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from jianfu.ui import format as fmt
-from jianfu.ui.i18n import t
+from jianfu.display import format as fmt
+from jianfu.display.i18n import t
 
 # A run this long is worth a clause even when it is not (yet) a signal; 7 in a row is the XmR run rule.
 RUN_WORTH_SAYING = 3

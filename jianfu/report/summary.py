@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from jianfu import settings
+from jianfu.display import format as fmt
+from jianfu.display.i18n import t
 from jianfu.metrics import ranking
 from jianfu.metrics.catalogue import Catalogue
 from jianfu.report import sentences
-from jianfu.ui import format as fmt
-from jianfu.ui.i18n import t
 
 SHOWN = 3  # sentences per list
 SPLITS = {"grid_id": "grid", "team": "team"}  # the breakdowns a sentence may name a group from

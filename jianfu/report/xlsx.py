@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from jianfu.display import format as fmt
+from jianfu.display.i18n import code_label, has, t
 from jianfu.export import to_xlsx
 from jianfu.metrics import league
 from jianfu.report.content import CHARTS, Report
-from jianfu.ui import format as fmt
-from jianfu.ui.i18n import code_label, has, t
 
 KPI_NUMBERS = (
     "value",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from jianfu.ui import data, format
-from jianfu.ui.i18n import code_label, t
+from jianfu.display import format
+from jianfu.display.i18n import code_label, t
+from jianfu.ui import data
 
 PILLARS = ("gov", "resident", "micro", "burden", "composite")
 

@@ -1,4 +1,4 @@
-"""Small building blocks every page shares: the page header, KPI cards, small-n and empty-state notes.
+"""Small building blocks every page shares: the page header, KPI cards, charts, small-n and empty-state notes.
 
 Components format through `format` and label through `i18n`; they never compute a number themselves: values,
 comparisons, scores, flags and signals all come from the engine's `KpiResult` and `kpi_series`.
@@ -9,9 +9,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from jianfu.display import charts, format
+from jianfu.display.i18n import code_label, current_lang, t
 from jianfu.metrics.series import CONTROL_CHART_MONTHS
-from jianfu.ui import charts, data, drill_view, format, routing
-from jianfu.ui.i18n import code_label, current_lang, t
+from jianfu.ui import data, drill_view, routing
 
 PRINT_PARAM = "print"
 SPARKLINE_MONTHS = 12  # drawn; the series behind a card covers the control chart's window, for its signal
@@ -183,6 +184,18 @@ def kpi_grid(
     return results
 
 
+def show_chart(fig, key: str, selectable: bool = False):
+    """Render a figure (`jianfu.display.charts`) full width with the Streamlit theme (keys are page-prefixed like
+    every widget key). A `selectable` chart reruns the page on a click and returns the selection event
+    (drill_view.bar_rows)."""
+    if selectable:
+        return st.plotly_chart(
+            fig, key=key, theme="streamlit", config={"displaylogo": False}, on_select="rerun", selection_mode="points"
+        )
+    st.plotly_chart(fig, key=key, theme="streamlit", config={"displaylogo": False})
+    return None
+
+
 def bar_chart(
     frame: pd.DataFrame, x: str, y: str, title: str, key: str, *, unit: str | None = None, filters=None, **bars
 ) -> None:
@@ -197,7 +210,7 @@ def bar_chart(
     drill = ["kpi_id", "split", "group_code"]
     drillable = filters is not None and all(c in frame for c in drill) and not print_mode()
     figure = charts.bars(frame, x, y, title, drill=drill if drillable else None, **bars)
-    event = charts.show(figure, key=key, selectable=drillable)
+    event = show_chart(figure, key=key, selectable=drillable)
     if drillable:
         names = dict(zip(zip(frame["split"], frame["group_code"]), frame[x]))
         drill_view.bar_rows(event, filters, key=key, group_label=lambda split, code: names.get((split, code), code))

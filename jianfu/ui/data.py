@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from jianfu import calendar, metrics, warehouse
-from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
 from jianfu.metrics import league as league_module
 from jianfu.metrics import units
@@ -23,6 +22,7 @@ from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
 from jianfu.metrics.filters import add_months
 from jianfu.metrics.sql import query_parameters, query_text, run_query
 from jianfu.ui.filter_params import FilterOptions
+from jianfu.ui.login import current_scope
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)  # the current version and the one a running page may hold

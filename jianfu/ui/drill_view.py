@@ -10,10 +10,11 @@ from dataclasses import replace
 import streamlit as st
 
 from jianfu import explore, warehouse
-from jianfu.access.login import current_scope
-from jianfu.export_buttons import show_table
-from jianfu.ui import data, format
-from jianfu.ui.i18n import current_lang, t
+from jianfu.display import format
+from jianfu.display.i18n import current_lang, t
+from jianfu.ui import data
+from jianfu.ui.export_buttons import show_table
+from jianfu.ui.login import current_scope
 
 # A bar's split → the Filters field that narrows the rows to it.
 SPLIT_FILTERS = {"grid_id": "grids", "team": "teams", "service_line": "service_lines", "channel": "channels"}

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from jianfu.ui import data, format
+from jianfu.display import format
+from jianfu.display.i18n import code_formatter, formatter, t
+from jianfu.ui import data
 from jianfu.ui.filter_params import (
     DEFAULT_PERIOD,
     LIST_PARAMS,
@@ -26,7 +28,6 @@ from jianfu.ui.filter_params import (
     to_params,
     window,
 )
-from jianfu.ui.i18n import code_formatter, formatter, t
 
 CHOICES = "_filter_choices"  # validated user choices ({param: value}); absent = default
 NOTICES = "_filter_notices"  # (choices as loaded from the URL, [message]) while those choices stand

@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
+from jianfu.display import charts, format
+from jianfu.display.i18n import code_label, current_lang, t
 from jianfu.metrics import ranking
 from jianfu.report import summary
-from jianfu.ui import charts, components, data, format
-from jianfu.ui.i18n import code_label, current_lang, t
+from jianfu.ui import components, data
 
 SIGNALS_SHOWN = 3  # signals listed before the "more" expander
 
@@ -157,7 +158,7 @@ def control_chart(filters, printing: bool) -> None:
     if series["value"].notna().sum() < 2:
         components.empty_state("overview.no_trend")
         return
-    charts.show(
+    components.show_chart(
         charts.control_chart(
             series, kpi.label(lang), kpi.label(lang), tickformat=".1%" if kpi.unit in format.PROPORTION_UNITS else None
         ),

@@ -7,9 +7,10 @@ import pandas as pd
 import streamlit as st
 
 from jianfu import kpi_frames
+from jianfu.display import charts, format
+from jianfu.display.i18n import current_lang, t
 from jianfu.metrics import league as league_rules
-from jianfu.ui import charts, data, format
-from jianfu.ui.i18n import current_lang, t
+from jianfu.ui import components, data
 
 RATE_COLUMNS = [*league_rules.RATES, "on_time_rate"]
 
@@ -77,5 +78,5 @@ def funnels(result, labels: dict, catalogue) -> None:
             figure = charts.funnel_plot(
                 points, title, t("ranking.funnel_x"), catalogue[kpi_id].label(lang), tickformat=".0%"
             )
-            charts.show(figure, key=f"ranking_funnel_{kpi_id}")
+            components.show_chart(figure, key=f"ranking_funnel_{kpi_id}")
     st.caption(t("ranking.funnel_caption", n=format.rank_below_n()))

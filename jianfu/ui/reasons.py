@@ -10,7 +10,7 @@ import re
 
 import pandas as pd
 
-from jianfu.ui.i18n import t
+from jianfu.display.i18n import t
 
 _PATTERNS = (
     (r"closed before received", "closed_before_received"),

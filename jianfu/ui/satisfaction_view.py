@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from jianfu.display import charts, format
+from jianfu.display.i18n import code_label, current_lang, t
 from jianfu.metrics import Filters
 from jianfu.metrics.filters import add_months
-from jianfu.ui import charts, components, data, format
-from jianfu.ui.i18n import code_label, current_lang, t
+from jianfu.ui import components, data
 
 RATING_LEVELS = (1, 2, 3, 4, 5)
 COMMENTS_SHOWN = 50  # the latest ones; the query counts all that match

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from jianfu.display.i18n import LANGS, default_lang, formatter, t
 from jianfu.ui import data, routing
 from jianfu.ui import filter_bar as filters
 from jianfu.ui.components import print_mode
-from jianfu.ui.i18n import LANG_CHOICE, LANG_PARAM, LANG_STATE, LANGS, default_lang, formatter, t
+from jianfu.ui.language import LANG_CHOICE, LANG_PARAM, LANG_STATE
 
 # (page file, url path, title key, section key, shows the filter bar). url paths are stable English words:
 # links survive a language switch.

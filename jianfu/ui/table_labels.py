@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from jianfu.ui.i18n import code_label, has, t
+from jianfu.display.i18n import code_label, has, t
 
 # Canonical code columns → the code lists (`code.<kind>.<code>`) their values come from. A column name shared by
 # tables with different lists (a micro-project's and a work item's category) tries each list in turn; a code no

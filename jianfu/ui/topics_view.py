@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from jianfu import warehouse
+from jianfu.display import charts, format
+from jianfu.display.i18n import t
 from jianfu.metrics import topics
 from jianfu.metrics.filters import add_months
-from jianfu.ui import charts, data, format
-from jianfu.ui.i18n import t
+from jianfu.ui import data
 
 TOP_SHOWN = 10
 EXCERPT_TOPICS = 3  # the top topics whose excerpts are shown

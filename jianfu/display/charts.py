@@ -1,15 +1,14 @@
 """Plotly figure builders. They take tidy frames that already hold every number (from the engine or a page
-query) and only draw: no aggregation here. Colours come from `palette`; fonts and backgrounds from the
-Streamlit theme (`show()` renders with `theme="streamlit"`, light or dark)."""
+query) and only draw: no aggregation here, and no Streamlit (the report draws them on paper). Colours come from
+`palette`; fonts and backgrounds from the Streamlit theme when a page shows them (`components.show_chart`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-import streamlit as st
 
-from jianfu.ui import palette
-from jianfu.ui.i18n import t
+from jianfu.display import palette
+from jianfu.display.i18n import t
 
 _MARGIN = dict(l=8, r=8, t=40, b=8)
 
@@ -22,17 +21,6 @@ def _layout(fig: go.Figure, title: str | None, height: int, **extra) -> go.Figur
 
 
 RATE_FORMAT = ".0%"
-
-
-def show(fig: go.Figure, key: str, selectable: bool = False):
-    """Render a figure full width with the Streamlit theme (keys are page-prefixed like every widget key). A
-    `selectable` chart reruns the page on a click and returns the selection event (drill_view.bar_rows)."""
-    if selectable:
-        return st.plotly_chart(
-            fig, key=key, theme="streamlit", config={"displaylogo": False}, on_select="rerun", selection_mode="points"
-        )
-    st.plotly_chart(fig, key=key, theme="streamlit", config={"displaylogo": False})
-    return None
 
 
 def single_bar(frame: pd.DataFrame, x: str, color: str | None = None) -> bool:

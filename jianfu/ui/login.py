@@ -20,7 +20,8 @@ from jianfu.access.cookie_routes import HANDOFF_HEADER, PATH
 from jianfu.access.scope import Scope, scope_for
 from jianfu.access.session import THROTTLE, Session
 from jianfu.access.users import User, UsersFileError, demo_mode, find_oidc_user, load_users, verify_password
-from jianfu.ui.i18n import LANG_STATE, t
+from jianfu.display.i18n import t
+from jianfu.ui.language import LANG_STATE
 
 SESSION_KEY = "access_session"
 HANDOFF_KEY = "access_cookie_handoff"  # the nonce the browser trades for its cookie, until it has done so

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from jianfu import settings
-from jianfu.ui.i18n import current_lang, t
+from jianfu.display.i18n import current_lang, t
 
 DASH = "—"  # no value (missing input or nothing to compare)
 PROPORTION_UNITS = ("ratio", "percent")  # stored as fractions

@@ -14,9 +14,9 @@ import streamlit as st
 
 from jianfu import export
 from jianfu.access import audit
-from jianfu.access.login import current_scope, current_user
-from jianfu.ui import format
-from jianfu.ui.i18n import current_lang, has, t
+from jianfu.display import format
+from jianfu.display.i18n import current_lang, has, t
+from jianfu.ui.login import current_scope, current_user
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

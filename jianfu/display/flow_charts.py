@@ -1,13 +1,13 @@
 """Two figure builders for flows (a waterfall of changes, a stage funnel), in the style of `charts`: they only
-draw frames that already hold every number, with colours from `palette`. Render them with `charts.show`."""
+draw frames that already hold every number, with colours from `palette`. Pages show them with `components.show_chart`."""
 
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from jianfu.ui import palette
-from jianfu.ui.charts import _layout
+from jianfu.display import palette
+from jianfu.display.charts import _layout
 
 
 def waterfall(

@@ -6,22 +6,21 @@ A file holds nested tables whose leaves are `{ zh = "…", en = "…" }`; the do
     [overview]
     title = { zh = "总览", en = "Overview" }      # key "overview.title"
 
-The language comes, in order, from the sidebar switch (session state), the `lang` query parameter, and the
-`lang` setting (zh by default). Outside a Streamlit run (tests, exports) it is the setting unless passed.
+The language is the one passed, else the language of the Streamlit run (the sidebar switch, then the `lang` query
+parameter: `jianfu.ui.language` reads them and registers itself here, so this module never imports Streamlit), else
+the `lang` setting (zh by default), as in tests, the CLI and the report.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 from jianfu import settings
 
 LANGS = ("zh", "en")
-LANG_PARAM = "lang"  # query parameter
-LANG_STATE = "app_lang"  # session-state key of the sidebar switch
-LANG_CHOICE = "_lang"  # the chosen language; the widget's own state may be reset by a page switch
 STRINGS_DIR = Path(__file__).resolve().parent / "strings"
 
 
@@ -57,19 +56,22 @@ def default_lang() -> str:
     return lang if lang in LANGS else "zh"
 
 
+def _no_run() -> str | None:
+    return None
+
+
+_run_language: Callable[[], str | None] = _no_run  # jianfu.ui.language in a Streamlit app
+
+
+def read_run_language_with(source: Callable[[], str | None]) -> None:
+    """Where `current_lang` finds the language of the running app (a code, or None outside a run)."""
+    global _run_language
+    _run_language = source
+
+
 def current_lang() -> str:
-    try:
-        import streamlit as st
-        from streamlit.runtime.scriptrunner import get_script_run_ctx
-    except ImportError:
-        return default_lang()
-    if get_script_run_ctx(suppress_warning=True) is None:
-        return default_lang()
-    chosen = st.session_state.get(LANG_CHOICE)
-    if chosen in LANGS:
-        return chosen
-    from_url = st.query_params.get(LANG_PARAM)
-    return from_url if from_url in LANGS else default_lang()
+    lang = _run_language()
+    return lang if lang in LANGS else default_lang()
 
 
 def t(key: str, lang: str | None = None, **fmt) -> str:

@@ -20,6 +20,6 @@ def damage_shown_as_notice():
             raise
         import streamlit as st
 
-        from jianfu.ui.i18n import t
+        from jianfu.display.i18n import t
 
         st.error(t("access.damaged", error=str(exc).strip().splitlines()[0][:200]))
