@@ -82,14 +82,14 @@ else:
         kpis=[catalogue["ledger_reduction"], catalogue["burden_hours"], catalogue["hours_saved"]],
     )
 
-fields = data.query("page_burden_duplicate_fields", filters)
+fields = data.query("page_record_keeping_duplicate_fields", filters)
 section(
     "record_keeping.duplicate_fields_title",
     fields,
     "record_keeping_duplicate_fields",
     kpis=[catalogue["duplicate_fields"]],
 )
-records = data.query("page_burden_duplicate_records", filters)
+records = data.query("page_record_keeping_duplicate_records", filters)
 section(
     "record_keeping.duplicate_records_title",
     records,
@@ -106,7 +106,7 @@ section(
     kpis=[catalogue["duplicate_records"]],
 )
 
-inspections = with_labels(data.query("page_burden_inspections", filters), {"plan_status": "plan_status"})
+inspections = with_labels(data.query("page_record_keeping_inspections", filters), {"plan_status": "plan_status"})
 section(
     "record_keeping.inspections_title",
     inspections,
@@ -117,7 +117,7 @@ section(
     kpis=[catalogue["inspections_rate"]],
 )
 
-time_use = with_labels(data.query("page_burden_time_use", filters), {"activity": "activity"})
+time_use = with_labels(data.query("page_record_keeping_time_use", filters), {"activity": "activity"})
 time_use["month"] = time_use["month"].map(format.month)
 section(
     "record_keeping.time_use_title",
@@ -128,7 +128,9 @@ section(
     kpis=[catalogue["admin_time_share"], catalogue["field_visits"]],
 )
 
-access = with_labels(data.query("page_burden_access", filters), {"decision": "decision", "reason": "access_reason"})
+access = with_labels(
+    data.query("page_record_keeping_access", filters), {"decision": "decision", "reason": "access_reason"}
+)
 section(
     "record_keeping.access_title",
     access,
@@ -139,7 +141,7 @@ section(
     kpis=[catalogue["access_refusals"]],
 )
 
-work_items = with_labels(data.query("page_burden_work_items", filters), {"category": "work_category"})
+work_items = with_labels(data.query("page_record_keeping_work_items", filters), {"category": "work_category"})
 section(
     "record_keeping.work_items_title",
     work_items,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from jianfu.sample import burden, cases, evaluations, hotline, lists, org, projects, survey
+from jianfu.sample import cases, evaluations, hotline, lists, org, projects, record_keeping, survey
 
 
 def build_world(
@@ -23,7 +23,7 @@ def build_world(
     streams = iter(np.random.default_rng(seed).spawn(16))
     grids = org.build_grids(next(streams))
     workers = org.build_workers(next(streams), grids)
-    ledgers = burden.build_ledgers(next(streams))
+    ledgers = record_keeping.build_ledgers(next(streams))
     work_items = lists.build_work_items(next(streams))
     time_use = org.build_time_use(next(streams), workers)
     service = cases.service_center_cases(next(streams), cases_scale, grids, workers)
@@ -36,10 +36,10 @@ def build_world(
         ),
         **survey.build_survey(next(streams), cases_scale, grids),
         "ledgers": ledgers,
-        "record_entries": burden.build_record_entries(
+        "record_entries": record_keeping.build_record_entries(
             next(streams), cases_scale, ledgers, int(grids["households"].sum()), workers
         ),
-        "inspections": burden.build_inspections(next(streams), cases_scale),
+        "inspections": record_keeping.build_inspections(next(streams), cases_scale),
         "work_items": work_items,
         "access_requests": lists.build_access_requests(next(streams), cases_scale),
         "micro_projects": projects.build_micro_projects(next(streams), cases_scale, grids),

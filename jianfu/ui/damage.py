@@ -6,7 +6,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import duckdb
+import streamlit as st
 
+from jianfu.display.i18n import t
 from jianfu.warehouse import is_damage
 
 
@@ -18,8 +20,4 @@ def damage_shown_as_notice():
     except duckdb.Error as exc:
         if not is_damage(exc):
             raise
-        import streamlit as st
-
-        from jianfu.display.i18n import t
-
         st.error(t("access.damaged", error=str(exc).strip().splitlines()[0][:200]))

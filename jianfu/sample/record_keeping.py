@@ -1,4 +1,4 @@
-"""Record-keeping burden: the ledger inventory with its reform history, observed record entries (with the
+"""Record keeping (减负): the ledger inventory with its reform history, observed record entries (with the
 same event keyed into several ledgers), and the inspections demanded of the community."""
 
 from __future__ import annotations
