@@ -101,6 +101,22 @@ def test_a_tie_at_the_edge_of_the_top_list_takes_both():
     assert bottom == ["己", "戊"]
 
 
+def test_a_unit_none_of_whose_cases_was_rated_has_no_bad_rating_rate_not_zero():
+    frames = _frames({"甲": (0.9, 0.9, 0.9, 100), "乙": (0.8, 0.8, 0.8, 100)})
+    # 甲: 2 bad of 400 closed, 40 rated; 乙: 0 bad of 300 closed, none rated (its street sends no 好差评)
+    frames["bad_per_1000"] = pd.DataFrame(
+        [
+            {"group": "甲", "value": 5.0, "n": 400, "suppressed": False},
+            {"group": "乙", "value": 0.0, "n": 300, "suppressed": False},
+        ]
+    )
+    frames["rating_coverage"] = pd.DataFrame([{"group": "甲", "numerator": 40}, {"group": "乙", "numerator": 0}])
+    table = league.rank_units(frames, WEIGHTS, below_n=30).set_index("unit")
+    assert table.loc["甲", "bad_per_1000"] == 5.0
+    assert pd.isna(table.loc["乙", "bad_per_1000"])  # shown as —
+    assert table["rank"].tolist() == [1, 2]  # the 差评 rate is shown only: the ranks do not move
+
+
 # ------------------------------------------------------------------ the whole path on a tiny warehouse
 
 GRIDS = [

@@ -30,6 +30,8 @@ from jianfu.metrics.sql import run_rows
 RATES = ("hotline_responded_rate", "hotline_resolved_rate", "hotline_satisfied_rate")  # 响应率, 解决率, 满意率
 SHOWN = ("on_time_rate", "bad_per_1000")  # in the table, not in the composite
 KPIS = (*RATES, *SHOWN)
+# 差评 per 1,000 needs ratings: a unit none of whose cases was rated has no 差评 rate (—), not a perfect 0
+RATED = "rating_coverage"
 COLUMNS = [
     "unit",
     "n",
@@ -107,6 +109,11 @@ def rank_units(frames: dict[str, pd.DataFrame], weight: dict[str, float], below_
             entry[kpi_id] = float(row.value) if shown else None
             if kpi_id in RATES and row.n is not None and not pd.isna(row.n):
                 entry["n"] = max(entry["n"], int(row.n))
+    rated = frames.get(RATED)
+    if rated is not None and not rated.empty:
+        unrated = {r.group for r in rated.itertuples(index=False) if not r.numerator or pd.isna(r.numerator)}
+        for unit in unrated & values.keys():
+            values[unit]["bad_per_1000"] = None
     rows = []
     for entry in values.values():
         score = composite({k: entry.get(k) for k in RATES}, weight)
@@ -188,7 +195,8 @@ def league(con, filters, level: str | None = None, *, facts=None, catalogue=None
         return None
     weight, below_n, size = weights(), int(settings.get("rank_below_n")), int(settings.get("league_list_size"))
     frames = [
-        compute_by_many(con, KPIS, f, by=level, catalogue=catalogue, facts=facts) for f in (filters, filters.previous())
+        compute_by_many(con, (*KPIS, RATED), f, by=level, catalogue=catalogue, facts=facts)
+        for f in (filters, filters.previous())
     ]
     tables = [rank_units(f, weight, below_n) for f in frames]
     result = build(tables[0], tables[1], size, level, frames[0])
