@@ -181,7 +181,10 @@ def _utf8_chinese_line(data: bytes) -> int | None:
 
 
 def _utf8_error(data: bytes) -> int | None:
-    """None if `data` is valid UTF-8, else the offset of the first bad byte. Chunked: no full text copy."""
+    """None if `data` is valid UTF-8, else the offset of the first bad byte. Arrow's validation (several times
+    faster than Python's decoder, no copy) answers the common case; Python's decoder finds where a bad file breaks."""
+    if _valid_utf8(data):
+        return None
     view, start = memoryview(data), 0
     while start < len(data):
         final = start + _UTF8_CHECK_CHUNK >= len(data)
@@ -190,6 +193,17 @@ def _utf8_error(data: bytes) -> int | None:
         except UnicodeDecodeError as exc:
             return start + exc.start
     return None
+
+
+def _valid_utf8(data: bytes) -> bool:
+    """The bytes as one Arrow binary value, cast to text: the cast validates UTF-8 without copying the bytes."""
+    offsets = pa.py_buffer(np.array([0, len(data)], dtype=np.int64).tobytes())
+    value = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(data)])
+    try:
+        value.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
 
 
 # --- CSV -----------------------------------------------------------------------------------------------------
