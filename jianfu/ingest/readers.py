@@ -240,6 +240,7 @@ def _read_csv_fast(data: bytes, header_row: int, delimiter: str, width: int) -> 
                 column_types={f"f{i}": pa.string() for i in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                check_utf8=False,  # `data` is valid UTF-8 already (detect_encoding checked or transcoded it)
             ),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError):
