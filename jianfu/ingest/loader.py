@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -86,19 +87,37 @@ def import_files(
     except ImportRefused as exc:
         return [ImportOutcome(None, p.name, None, message=exc.message) for p in paths]
     outcomes = []
-    for i, path in enumerate(paths):
+    with _arrow_memory_pool():
+        for i, path in enumerate(paths):
 
-        def report(stage: str, within: float, i=i, name=path.name) -> None:
-            if progress is not None:
-                progress(f"{name}: {stage}", (i + within) / len(paths))
+            def report(stage: str, within: float, i=i, name=path.name) -> None:
+                if progress is not None:
+                    progress(f"{name}: {stage}", (i + within) / len(paths))
 
-        try:
-            outcomes.append(_import_one(path, chosen, who, report, allow_empty))
-        except (ImportRefused, warehouse.WarehouseWriteFailed) as exc:
-            outcomes.append(ImportOutcome(None, path.name, None, message=str(exc)))
+            try:
+                outcomes.append(_import_one(path, chosen, who, report, allow_empty))
+            except (ImportRefused, warehouse.WarehouseWriteFailed) as exc:
+                outcomes.append(ImportOutcome(None, path.name, None, message=str(exc)))
     if progress is not None:
         progress("done", 1.0)
     return outcomes
+
+
+@contextmanager
+def _arrow_memory_pool():
+    """Arrow allocates from jemalloc while files import. Its default here, mimalloc, spent more time in the kernel
+    zeroing fresh pages than in parsing (an import allocates about a gigabyte of short-lived columns per million
+    rows): measured at 1M rows, 1.3–2.4 s of system time against 0.8–0.9 s with jemalloc."""
+    previous = pa.default_memory_pool()
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        pool = previous
+    pa.set_memory_pool(pool)
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
 
 
 def _import_one(path: Path, mapping: Mapping | None, who: str, report: Callable[[str, float], None], allow_empty: bool):

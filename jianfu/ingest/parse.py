@@ -40,25 +40,34 @@ _FIXED_FIELDS = {
     "%S": "[0-5][0-9]",
 }
 _DIRECTIVE = re.compile(r"%.")
+# Fixed-width forms that Arrow's ISO 8601 cast reads as the format does (a cast is several times faster than
+# strptime and checks the day of the month itself), spelled as their bytes with "0" for a digit.
+_ISO_LAYOUTS = {
+    "%Y-%m-%d %H:%M:%S": "0000-00-00 00:00:00",
+    "%Y-%m-%dT%H:%M:%S": "0000-00-00T00:00:00",
+    "%Y-%m-%d %H:%M": "0000-00-00 00:00",
+    "%Y-%m-%dT%H:%M": "0000-00-00T00:00",
+    "%Y-%m-%d": "0000-00-00",
+}
 
 
 def parse_timestamps(text: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array, np.ndarray]:
     """Try the mapping's formats in order, then ISO 8601 (how a spreadsheet's real date cells are read), then
     Excel serial numbers (a date cell saved as a plain number). Cells written exactly in a format's fixed-width
     form are parsed by Arrow, the rest (and each format's misfits) by pandas, so the order decides as before."""
-    result = np.full(len(text), np.datetime64("NaT"), dtype="datetime64[us]")
+    result = pa.nulls(len(text), pa.timestamp("us"))
     todo = pc.is_valid(text).to_numpy(zero_copy_only=False)
     for fmt in (*formats, "ISO8601"):
         if not todo.any():
             break
         fast = _fixed_width(fmt)
         if fast is not None:
-            _parse_fixed_width(text, fmt, *fast, result, todo)
+            result = _parse_fixed_width(text, fmt, *fast, result, todo)
         rows = np.flatnonzero(todo)
         if rows.size:
             parsed = pd.to_datetime(text.take(rows).to_pandas(), format=fmt, errors="coerce")
             parsed = parsed.astype("datetime64[us]").to_numpy()
-            result[rows] = parsed
+            result = _scatter(result, rows, parsed)
             todo[rows] = np.isnat(parsed)
     rows = np.flatnonzero(todo)
     if rows.size:
@@ -67,9 +76,18 @@ def parse_timestamps(text: pa.Array, formats: tuple[str, ...]) -> tuple[pa.Array
         # numpy seconds, not pandas nanoseconds: a serial after the year 2262 must become a date (that
         # validation can reject as implausible), never an overflow
         seconds = np.round(serial[ok] * 86_400).astype("int64").astype("timedelta64[s]")
-        result[rows[ok]] = (EXCEL_EPOCH + seconds).astype("datetime64[us]")
+        result = _scatter(result, rows[ok], (EXCEL_EPOCH + seconds).astype("datetime64[us]"))
         todo[rows[ok]] = False
-    return pa.array(result, type=pa.timestamp("us"), from_pandas=True), todo
+    return result, todo
+
+
+def _scatter(result: pa.Array, rows: np.ndarray, values: np.ndarray) -> pa.Array:
+    """`result` with `values` (datetime64[us], NaT for none) at `rows`: the rare cells Arrow did not parse."""
+    if not rows.size:
+        return result
+    merged = result.to_numpy(zero_copy_only=False).astype("datetime64[us]")
+    merged[rows] = values
+    return pa.array(merged, type=pa.timestamp("us"), from_pandas=True)
 
 
 def _fixed_width(fmt: str) -> tuple[str, int | None] | None:
@@ -90,21 +108,71 @@ def _fixed_width(fmt: str) -> tuple[str, int | None] | None:
 
 
 def _parse_fixed_width(
-    text: pa.Array, fmt: str, pattern: str, day: int | None, result: np.ndarray, todo: np.ndarray
-) -> None:
-    """Parse the cells still to do that match `pattern` with Arrow; Arrow rolls an impossible day (2 月 30 日) over
-    into the next month where pandas refuses it, so those are left to pandas."""
-    rows = np.flatnonzero(todo)
-    cells = text if rows.size == len(text) else text.take(rows)
-    fits = pc.match_substring_regex(cells, pattern)
-    parsed = pc.strptime(pc.if_else(fits, cells, None), format=fmt, unit="us", error_is_null=True)
-    ok = pc.is_valid(parsed)
-    if day is not None:
-        written_day = pc.cast(pc.utf8_slice_codeunits(pc.if_else(ok, cells, None), day, day + 2), pa.int64())
-        ok = pc.fill_null(pc.equal(pc.day(parsed), written_day), False)
-    ok = ok.to_numpy(zero_copy_only=False)
-    result[rows[ok]] = parsed.filter(ok).to_numpy(zero_copy_only=False)
+    text: pa.Array, fmt: str, pattern: str, day: int | None, result: pa.Array, todo: np.ndarray
+) -> pa.Array:
+    """`result` with the cells still to do that match `pattern` parsed by Arrow (`todo` updated in place)."""
+    first = result.null_count == len(result)  # nothing parsed yet: the cells to do are all the valid cells
+    rows = None if first else np.flatnonzero(todo)
+    cells = text if first else text.take(rows)
+    parsed = _cast_iso(cells, fmt)
+    if parsed is None:
+        fits = pc.match_substring_regex(cells, pattern)
+        parsed = _arrow_parse(cells if pc.all(fits).as_py() is not False else pc.if_else(fits, cells, None), fmt, day)
+    ok = pc.is_valid(parsed).to_numpy(zero_copy_only=False)
+    if first:
+        todo &= ~ok
+        return parsed
     todo[rows[ok]] = False
+    return _scatter(result, rows[ok], parsed.filter(ok).to_numpy(zero_copy_only=False))
+
+
+def _cast_iso(cells: pa.Array, fmt: str) -> pa.Array | None:
+    """The cells of an ISO layout column parsed by one cast, when every non-empty cell has the format's width and
+    the cells that have its digits and separators (checked on the bytes: no regex) are all real date-times;
+    None otherwise (then the regex decides which cells fit)."""
+    layout = _ISO_LAYOUTS.get(fmt)
+    if layout is None or not len(cells) or not isinstance(cells, pa.StringArray):
+        return None
+    validity, offsets, data = cells.buffers()
+    offsets = np.frombuffer(offsets, np.int32, len(cells) + 1, cells.offset * 4)
+    lengths = np.diff(offsets)
+    valid = pc.is_valid(cells).to_numpy(zero_copy_only=False)
+    if (lengths[valid] != len(layout)).any() or lengths[~valid].any():
+        return None
+    block = np.frombuffer(data, np.uint8, offsets[-1] - offsets[0], offsets[0]) if data is not None else np.empty(0)
+    block = block.reshape(-1, len(layout))  # one row per valid cell: they are contiguous and of one width
+    # The cast checks the digits and their ranges; what it would also accept is another separator, such as "T"
+    # for " ", and a year before 1000 (the regex wants the format's exact form).
+    fits = (block[:, 0] >= ord("1")) & (block[:, 0] <= ord("9"))
+    for position, char in enumerate(layout):
+        if char != "0":
+            fits &= block[:, position] == ord(char)
+    if not fits.all():
+        mask = np.zeros(len(cells), bool)
+        mask[valid] = fits
+        cells = pc.if_else(pa.array(mask), cells, None)
+    try:
+        return pc.cast(cells, pa.timestamp("us"))
+    except pa.ArrowInvalid:  # a month 13, a 2 月 30 日, an hour 24: the regex and strptime sort those out
+        return None
+
+
+def _arrow_parse(cells: pa.Array, fmt: str, day: int | None) -> pa.Array:
+    """Cells that match the format's fixed-width form, parsed (null where not a real date-time). An ISO layout is
+    a cast, which refuses an impossible day (2 月 30 日): if one is there, strptime parses the column instead,
+    whose rolled-over days (it reads 2 月 30 日 as 3 月 2 日) are dropped by comparing the written day."""
+    if fmt in _ISO_LAYOUTS:
+        try:
+            return pc.cast(cells, pa.timestamp("us"))
+        except pa.ArrowInvalid:
+            pass
+    parsed = pc.strptime(cells, format=fmt, unit="us", error_is_null=True)
+    if day is None:
+        return parsed
+    written_day = pc.cast(
+        pc.utf8_slice_codeunits(pc.if_else(pc.is_valid(parsed), cells, None), day, day + 2), pa.int64()
+    )
+    return pc.if_else(pc.fill_null(pc.equal(pc.day(parsed), written_day), False), parsed, None)
 
 
 def parse_dates(text: pa.Array, date_formats: tuple[str, ...], datetime_formats: tuple[str, ...]):
@@ -117,6 +185,10 @@ def parse_dates(text: pa.Array, date_formats: tuple[str, ...], datetime_formats:
 def parse_numbers(text: pa.Array, whole: bool) -> tuple[pa.Array, np.ndarray]:
     """Plain decimal numbers only: '1O', '9*', '5/19/2011' or 'inf' are not numbers (never 0, never a date)."""
     trimmed = pc.utf8_trim_whitespace(text)
+    if whole:
+        whole_numbers = _cast_whole(trimmed)
+        if whole_numbers is not None:
+            return whole_numbers
     looks_numeric = pc.fill_null(pc.match_substring_regex(trimmed, _NUMBER), False)
     numbers = pc.cast(pc.if_else(looks_numeric, trimmed, None), pa.float64())
     ok = looks_numeric
@@ -127,6 +199,18 @@ def parse_numbers(text: pa.Array, whole: bool) -> tuple[pa.Array, np.ndarray]:
     bad = pc.and_(pc.is_valid(text), pc.invert(ok)).to_numpy(zero_copy_only=False)
     kept = pc.if_else(ok, numbers, None)
     return (pc.cast(kept, pa.int64()) if whole else kept), bad
+
+
+def _cast_whole(trimmed: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """Whole numbers by one cast when every cell is plain digits (the usual column: no regex, no float detour);
+    None when a cell is anything else ('1.0', '+1', '1O'), which the regex path then sorts out."""
+    try:
+        numbers = pc.cast(trimmed, pa.int64())
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    too_large = pc.fill_null(pc.greater_equal(pc.abs(numbers), _EXACT_INT), False)  # as the float path has it
+    bad = too_large.to_numpy(zero_copy_only=False)
+    return (pc.if_else(too_large, None, numbers) if bad.any() else numbers), bad
 
 
 def parse_bools(text: pa.Array, true_values, false_values) -> tuple[pa.Array, np.ndarray]:

@@ -29,6 +29,7 @@ from jianfu.ingest.readers import RawTable
 from jianfu.schema import DATE, FLOAT, INT, TABLES, TEXT, TS, Column, Table
 
 EARLIEST = dt.datetime(1990, 1, 1)
+DISTINCT_SAMPLE = 10_000  # cells looked at to guess whether a column has few distinct values
 # Pairs that cannot be in this order in any real export: (earlier column, later column, reason).
 ORDER_RULES = {
     "cases": (("received_at", "closed_at", "closed before received"),),
@@ -80,6 +81,10 @@ def check(raw: RawTable, mapping: Mapping, today: dt.date | None = None) -> Chec
         text, label = _source_text(raw, mapping, column.name)
         if text is None:
             return text, label, pa.nulls(raw.data.num_rows, ARROW_TYPES[column.type]), []
+        if mapping.header(column.name, raw.headers) is None:
+            # a constant: checked once (_check_constants refused a bad one) and repeated
+            typed, _ = _check_column(text[:1], column, mapping, today)
+            return text, label, pa.repeat(typed[0], raw.data.num_rows), []
         return text, label, *_check_column(text, column, mapping, today)
 
     # Columns are checked side by side: Arrow's kernels release the GIL, so each thread keeps a core busy.
@@ -142,7 +147,7 @@ def _source_text(raw: RawTable, mapping: Mapping, column: str) -> tuple[pa.Array
     if header is not None:
         return raw.data.column(header).combine_chunks().cast(pa.string()), header
     if column in mapping.constants:
-        return pa.array([_token(mapping.constants[column])] * raw.data.num_rows, pa.string()), column
+        return pa.repeat(pa.scalar(_token(mapping.constants[column]), pa.string()), raw.data.num_rows), column
     return None, column
 
 
@@ -159,7 +164,31 @@ def identifies(column: Column, table: Table) -> bool:
 def _check_column(
     text: pa.Array, column: Column, mapping: Mapping, today: dt.date
 ) -> tuple[pa.Array, list[tuple[np.ndarray, str]]]:
-    """The column typed, and its problems as (mask of bad cells, reason); thread-safe (touches nothing shared)."""
+    """The column typed, and its problems as (mask of bad cells, reason); thread-safe (touches nothing shared).
+    A cell's outcome depends on its text alone, so a column of few distinct values (a status, a channel, a
+    count) is checked once per distinct value and the outcomes spread back to the cells."""
+    distinct = _few_distinct(text)
+    if distinct is None:
+        return _check_cells(text, column, mapping, today)
+    values, cells = distinct
+    typed, found = _check_cells(values, column, mapping, today)
+    return typed.take(pa.array(cells)), [(bad[cells], reason) for bad, reason in found]
+
+
+def _few_distinct(text: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """(the distinct values, each cell's index into them) when they are under a tenth of the cells, judged on a
+    sample first so that a column of unique values costs no hashing of the whole column; None otherwise."""
+    if len(text) < DISTINCT_SAMPLE * 2 or len(pc.unique(text.slice(0, DISTINCT_SAMPLE))) > DISTINCT_SAMPLE // 10:
+        return None
+    encoded = pc.dictionary_encode(text, null_encoding="encode")  # a missing cell is a value too
+    if len(encoded.dictionary) > len(text) // 10:
+        return None
+    return encoded.dictionary, encoded.indices.to_numpy()
+
+
+def _check_cells(
+    text: pa.Array, column: Column, mapping: Mapping, today: dt.date
+) -> tuple[pa.Array, list[tuple[np.ndarray, str]]]:
     found = []
 
     def add(bad, reason: str) -> None:
@@ -170,16 +199,17 @@ def _check_column(
 
     trimmed = pc.utf8_trim_whitespace(text)
     missing = _missing(trimmed, mapping)
-    value = pc.if_else(missing, None, trimmed)
+    value = _blank_out(missing, trimmed)
     if column.name in mapping.values:
         value, unknown = _map_values(value, mapping.values[column.name])
         add(unknown, f"value not listed in [values.{column.name}] of the mapping")
         missing = pc.or_(missing, pc.fill_null(pc.equal(value, ""), False))  # mapped to "": no value
-        value = pc.if_else(missing, None, value)
+        value = _blank_out(missing, value)
     elif column.type == TEXT and not (column.codes or column.open_codes):
         # Text is trimmed like every value, except a multi-line cell: prose is kept exactly as written.
         multi_line = pc.fill_null(pc.match_substring(text, "\n"), False)
-        value = pc.if_else(missing, None, pc.if_else(multi_line, text, trimmed))
+        if pc.any(multi_line).as_py():
+            value = _blank_out(missing, pc.if_else(multi_line, text, trimmed))
     if column.codes or column.open_codes:
         value = pc.utf8_lower(value)
         if column.codes:
@@ -197,6 +227,11 @@ def _check_column(
     for bad, reason in _range_problems(typed, column, today):
         add(bad, reason)
     return typed, found
+
+
+def _blank_out(missing: pa.Array, values: pa.Array) -> pa.Array:
+    """`values` with the missing cells null; no copy when none is missing (most columns of most exports)."""
+    return pc.if_else(missing, None, values) if pc.any(missing).as_py() else values
 
 
 def _missing(trimmed: pa.Array, mapping: Mapping) -> pa.Array:
@@ -239,10 +274,13 @@ def _check_order(target: Table, columns: dict, sources: dict, problems: _Problem
 
 def _check_duplicates(target: Table, columns: dict, sources: dict, lines: np.ndarray, problems: _Problems) -> None:
     """A key seen twice in one file: the first row loads, later ones are rejects pointing at the first."""
+    if len(target.key) == 1:  # the usual case: every key once, found cheaply (in key order: without hashing)
+        keys = columns[target.key[0]]
+        keys = keys.filter(pa.array(~problems.bad_rows)) if problems.bad_rows.any() else keys
+        if _increasing(keys) or len(pc.unique(keys)) == len(keys):
+            return
     rows = pa.table({**{k: columns[k] for k in target.key}, "row": pa.array(np.arange(len(lines)))})
     rows = rows.filter(pa.array(~problems.bad_rows))
-    if len(target.key) == 1 and len(pc.unique(rows[target.key[0]])) == rows.num_rows:
-        return  # the usual case, found cheaply
     first = rows.group_by(list(target.key)).aggregate([("row", "min")])
     if first.num_rows == rows.num_rows:
         return
@@ -255,6 +293,13 @@ def _check_duplicates(target: Table, columns: dict, sources: dict, lines: np.nda
     reasons = [f"duplicate {', '.join(target.key)} (first at line {n})" for n in first_lines[order]]
     text, label = sources[target.key[0]]
     problems.add(mask, label, text, pa.array(reasons, pa.string()))
+
+
+def _increasing(keys: pa.Array) -> bool:
+    """Every key greater than the one before it (so each is there once); False when a key is missing."""
+    if keys.null_count or len(keys) < 2:
+        return not keys.null_count
+    return bool(pc.all(pc.greater(keys[1:], keys[:-1])).as_py())
 
 
 def _canonical_rows(target: Table, columns: dict, keep: np.ndarray) -> pa.Table:
