@@ -22,13 +22,11 @@ STILL_COPIED = {
     "page_grids_profile",
     "page_grids_team_workload",
     "page_satisfaction_comments",
-    "page_satisfaction_dimensions",
     "page_satisfaction_overdue_bad_ratings",
     "page_topics_repeats",
     "page_topics_requests",
     "page_window_activity",
     "report_grids",
-    "survey_driver_scores",
 }
 COPIED_FILTER = re.compile(r"list_contains\(\$(" + "|".join(FILTER_DIMENSIONS) + r")\b|case \$by\b")
 

@@ -12,7 +12,8 @@ is_closed, …). This module writes everything that used to be copied by hand ar
   its KPIs' parts (`<kpi_id>__num`, `__den`, `__value`, `__n`, …) written from the KPI's measure: `numerator`
   and `denominator` are predicates over the model's columns, `value` (and `per`, `weight`) expressions.
 - `compose(text)`: a query (hand-written, a page's, or a model reading another model) that names a relation
-  `filtered_<model>` gets it defined in front: that model's rows under the filters.
+  `filtered_<model>` gets it defined in front: that model's rows under the filters; `grouped_<model>` adds the
+  `$by` switch's group_key (for a hand-written KPI query, which the engine binds $by for).
 - `drill_predicates(kpi)`: the drill-down's rows, from the same measure.
 """
 
@@ -23,7 +24,7 @@ import re
 from jianfu.metrics.catalogue import KIND_PARTS, Kpi, Model, load_catalogue
 from jianfu.metrics.filters import FILTER_DIMENSIONS
 
-FILTERED = re.compile(r"\bfiltered_([a-z][a-z0-9_]*)\b")
+FILTERED = re.compile(r"\b(filtered|grouped)_([a-z][a-z0-9_]*)\b")
 _FINAL = re.compile(r"\n\s*select\s+\*\s+from\s+final\s*;?\s*$", re.IGNORECASE)
 _WITH = re.compile(r"\A((?:\s*--[^\n]*\n)*\s*)with\s", re.IGNORECASE)
 _CTE_NAME = re.compile(r"^(?:with\s+)?([a-z_][a-z0-9_]*) as \(", re.IGNORECASE | re.MULTILINE)
@@ -87,18 +88,21 @@ def compose(text: str) -> str:
     the same WITH list under names of their own (`<model>__<cte>`): one flat list, as the Spark translation
     (which hoists nested CTEs) needs, where a `final` or `periods` of the model cannot meet the query's."""
     models = load_catalogue().models
-    names = [name for name in dict.fromkeys(FILTERED.findall(_code(text))) if name in models]
+    found = [(kind, name) for kind, name in FILTERED.findall(_code(text)) if name in models]
+    names = list(dict.fromkeys(name for _, name in found))
     if not names:
         return text
-    ctes = ",\n\n".join(_filtered_ctes(models[name]) for name in names)
+    grouped = {name for kind, name in found if kind == "grouped"}
+    ctes = ",\n\n".join(_filtered_ctes(models[name], name in grouped) for name in names)
     match = _WITH.match(text)
     if match:
         return f"{match.group(1)}with {ctes},\n\n{text[match.end() :]}"
     return f"with {ctes}\n\n{text}"
 
 
-def _filtered_ctes(model: Model) -> str:
-    """The model's CTEs, renamed `<model>__<cte>`, then `filtered_<model>`: its final rows under the filters."""
+def _filtered_ctes(model: Model, grouped: bool) -> str:
+    """The model's CTEs, renamed `<model>__<cte>`, then `filtered_<model>`: its final rows under the filters, and
+    when asked `grouped_<model>`: those rows with the `$by` switch's group_key (for queries the engine runs)."""
     text = _model_text(model)
     prefix = f"{model.name}__"
     for name in _CTE_NAME.findall(_code(text)):
@@ -107,10 +111,16 @@ def _filtered_ctes(model: Model) -> str:
     match = _WITH.match(body)
     if body == text or not match:
         raise ValueError(f"queries/{model.rows}.sql must be a CTE pipeline ending in `select * from final`")
-    return (
+    ctes = (
         f"{body[match.end() :].strip()},\n\n"
         f"filtered_{model.name} as (\n    select * from {prefix}final\n    where {filter_clause(model.dims)}\n)"
     )
+    if grouped:
+        ctes += (
+            f",\n\ngrouped_{model.name} as (\n    select *, {group_key(model.dims)} as group_key\n"
+            f"    from filtered_{model.name}\n)"
+        )
+    return ctes
 
 
 def _final_of(prefix: str) -> re.Pattern:
