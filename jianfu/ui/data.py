@@ -19,7 +19,6 @@ from jianfu.access.login import current_scope
 from jianfu.access.scope import clamp_filters
 from jianfu.metrics import league as league_module
 from jianfu.metrics import units
-from jianfu.metrics.engine import Period, period_rows
 from jianfu.metrics.facts import WarehouseFacts, warehouse_facts
 from jianfu.metrics.filters import add_months
 from jianfu.metrics.sql import query_parameters, query_text, run_query
@@ -65,16 +64,9 @@ def query(name: str, filters=None, **params) -> pd.DataFrame:
     if filters is None and current_scope().limited:
         raise PermissionError(f"{name} cannot be limited to grids")
     wanted = query_parameters(name)
-    bound = {**(units.page_params(connection(), scoped(filters), wanted) if filters is not None else {}), **params}
-    if filters is not None and "periods" in wanted:  # a query reading a base model: the window as one period
-        bound["periods"] = window_periods(filters, facts().data_as_of)
+    page = units.page_params(connection(), scoped(filters), wanted, facts().data_as_of) if filters is not None else {}
+    bound = {**page, **params}
     return _query(warehouse.version_key(), name, bound)
-
-
-def window_periods(filters, data_as_of) -> list[dict]:
-    """$periods for a page query over a base model (filtered_<model>): the window as one period, judged at the
-    engine's as-of time, so the chart counts the rows its KPI card counts."""
-    return period_rows([Period("window", filters.start, filters.end)], data_as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
