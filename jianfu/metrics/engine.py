@@ -87,6 +87,8 @@ def query_params(filters: Filters, periods: list[Period], data_as_of, by: str, b
     return {
         "periods": period_rows(periods, data_as_of),
         "by": by,
+        # a model may skip work only a split or a filter reads (the ratings model's rated case)
+        "split_or_filtered": by != ALL or any(getattr(filters, name) for name in FILTER_DIMENSIONS),
         "baseline_date": baseline_end,
         **{name: list(getattr(filters, name)) for name in FILTER_DIMENSIONS},
         **calendar.sql_params(),

@@ -55,6 +55,7 @@ def page_params(con, filters: Filters, wanted, data_as_of=None) -> dict:
         else:
             filters = replace(filters, districts=(), streets=())
     params = {**filters.to_params(), "case_streets": list(streets)}
+    params["split_or_filtered"] = any(getattr(filters, name) for name in FILTER_DIMENSIONS)
     if "periods" in wanted:
         from jianfu.metrics.engine import Period, period_rows  # the engine imports this module
 

@@ -24,7 +24,7 @@ import re
 from jianfu.metrics.catalogue import KIND_PARTS, Kpi, Model, load_catalogue
 from jianfu.metrics.filters import FILTER_DIMENSIONS
 
-FILTERED = re.compile(r"\b(filtered|grouped)_([a-z][a-z0-9_]*)\b")
+_FILTERED = re.compile(r"\b(filtered|grouped)_([a-z][a-z0-9_]*)\b")
 _FINAL = re.compile(r"\n\s*select\s+\*\s+from\s+final\s*;?\s*$", re.IGNORECASE)
 _WITH = re.compile(r"\A((?:\s*--[^\n]*\n)*\s*)with\s", re.IGNORECASE)
 _CTE_NAME = re.compile(r"^(?:with\s+)?([a-z_][a-z0-9_]*) as \(", re.IGNORECASE | re.MULTILINE)
@@ -56,9 +56,9 @@ VALUE_PARTS = {
         "n": "count(*)",
     },
 }
-COUNT_KINDS = ("count", "stock", "proportion", "rate_per_1000", "share")
+# Kinds whose parts count rows: of `numerator` and of `denominator`.
+ROW_COUNT_KINDS = ("count", "stock", "proportion", "rate_per_1000", "share")
 QUANTILE_KINDS = ("median", "quantile")
-GENERATED_KINDS = (*COUNT_KINDS, *VALUE_PARTS)
 
 
 def filter_clause(dims) -> str:
@@ -88,7 +88,7 @@ def compose(text: str) -> str:
     the same WITH list under names of their own (`<model>__<cte>`): one flat list, as the Spark translation
     (which hoists nested CTEs) needs, where a `final` or `periods` of the model cannot meet the query's."""
     models = load_catalogue().models
-    found = [(kind, name) for kind, name in FILTERED.findall(_code(text)) if name in models]
+    found = [(kind, name) for kind, name in _FILTERED.findall(_code(text)) if name in models]
     names = list(dict.fromkeys(name for _, name in found))
     if not names:
         return text
@@ -145,7 +145,7 @@ def kpi_parts(kpi: Kpi) -> dict[str, str]:
     """part -> aggregate SQL for the KPI's parts other than the quantiles (added by kpi_query_text)."""
     parts: dict[str, str] = {}
     rows = kpi.denominator or "true"
-    if kpi.kind in COUNT_KINDS:
+    if kpi.kind in ROW_COUNT_KINDS:
         counted = f"count(*){_where(rows)}"
         if kpi.kind in ("count", "stock"):
             parts["value"] = f"count(*){_where(kpi.numerator or rows)}"
@@ -235,7 +235,7 @@ def drill_predicates(kpi: Kpi) -> dict[str, str]:
     out = {}
     if kpi.model is not None:
         rows = kpi.denominator or "true"
-        if kpi.kind in COUNT_KINDS or kpi.kind in ("ratio", "weighted_mean", "weighted_proportion"):
+        if kpi.kind in ROW_COUNT_KINDS or kpi.kind in ("ratio", "weighted_mean", "weighted_proportion"):
             out["denominator"] = rows
         elif kpi.kind in VALUE_PARTS:
             out["denominator"] = (
