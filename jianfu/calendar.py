@@ -160,7 +160,7 @@ def uncovered_years(first: date | datetime, last: date | datetime) -> list[int]:
 
 
 def sql_params() -> dict:
-    """Bind these to count working days in SQL (see queries/kpi_cases.sql): element i (0-based) of
+    """Bind these to count working days in SQL (see queries/model_cases.sql): element i (0-based) of
     $workday_cum is the number of working days from $workday_epoch up to and including day epoch + i, so
     working days between a and b = cum(datediff('day', epoch, b)) − cum(datediff('day', epoch, a))."""
     return {"workday_epoch": SQL_EPOCH, "workday_cum": list(_sql_cumulative())}

@@ -10,27 +10,23 @@ rating's grid is its case's grid); a filter that cannot apply to a table is repo
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import cache
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from jianfu import settings
-from jianfu.metrics import load_catalogue, units
+from jianfu.metrics import load_catalogue, units, view
 from jianfu.metrics.engine import Period, query_params
 from jianfu.metrics.filters import FILTER_DIMENSIONS
-from jianfu.metrics.sql import data_as_of, query_parameters, query_text
+from jianfu.metrics.sql import data_as_of, query_text, text_parameters
 from jianfu.references import PARENTS, parent_exists
 from jianfu.schema import BOOL, DATE, FLOAT, INT, PROVENANCE_COLUMNS, TABLES, TEXT, TS
 
 AGGREGATIONS = {"count": "count(*)", "sum": "sum({c})", "mean": "avg({c})", "median": "median({c})"}
 MISSING_KEY = "—"
 MAX_PIVOT_COLUMNS = 40  # distinct values across the top of a pivot; more is unreadable
-DRILL_FILE = Path(__file__).resolve().parent / "drill.toml"
 DRILL_PARTS = ("denominator", "numerator")
 _FINAL = re.compile(r"select\s+\*\s+from\s+final\s*;?\s*$", re.IGNORECASE)
 
@@ -218,34 +214,43 @@ def _table(name: str):
     return TABLES[name]
 
 
-@cache
-def drill_spec() -> dict:
-    with DRILL_FILE.open("rb") as f:
-        return tomllib.load(f)
+def _rows_source(kpi) -> dict | None:
+    """Where a KPI's rows come from: its base model (catalogue [model.*]), or the row-level CTE a hand-written
+    query declares ([query.*] rows); None when it has neither."""
+    cat = load_catalogue()
+    if kpi.model is not None:
+        model = cat.models[kpi.model]
+        return {"model": model, "table": model.table, "key": model.key}
+    spec = cat.queries.get(kpi.query_name or "", {})
+    return {"cte": spec["rows"], "table": spec.get("table"), "key": spec.get("key")} if "rows" in spec else None
 
 
 def can_drill(kpi) -> bool:
-    spec = drill_spec()
-    return kpi.id in spec["kpi"] and kpi.query_name in spec["rows"]
+    return _rows_source(kpi) is not None and bool(view.drill_predicates(kpi))
 
 
 def drill_parts(kpi) -> tuple[str, ...]:
     """The row sets a KPI has: "denominator" (every row it counts), "numerator" (the rows meeting its
     condition), or for a rate per day only "numerator"."""
-    return tuple(p for p in DRILL_PARTS if p in drill_spec()["kpi"].get(kpi.id, {}))
+    predicates = view.drill_predicates(kpi) if _rows_source(kpi) is not None else {}
+    return tuple(p for p in DRILL_PARTS if p in predicates)
 
 
 def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator", limit: int | None = None) -> Drill:
-    """The rows behind `kpi` for the window and filters: the KPI's own query, cut at its row-level CTE."""
+    """The rows behind `kpi` for the window and filters: its base model's rows under the same filters as the
+    engine's (or a hand-written query cut at its row-level CTE), chosen by the predicates of its measure."""
     if not can_drill(kpi):
         raise ExploreError(f"{kpi.id} cannot be drilled to rows.")
     if part not in drill_parts(kpi):
         raise ExploreError(f"{kpi.id} has no {part} rows.")
-    rule, source = drill_spec()["kpi"][kpi.id], drill_spec()["rows"][kpi.query_name]
-    text = query_text(kpi.query_name)
-    if not _FINAL.search(text):
-        raise ExploreError(f"queries/{kpi.query_name}.sql does not end in `select * from final`.")
-    rows_sql = _FINAL.sub(f"select * from {source['cte']}", text)
+    predicates, source = view.drill_predicates(kpi), _rows_source(kpi)
+    if "model" in source:
+        rows_sql = view.filtered_rows(source["model"])
+    else:
+        text = query_text(kpi.query_name)
+        if not _FINAL.search(text):
+            raise ExploreError(f"queries/{kpi.query_name}.sql does not end in `select * from final`.")
+        rows_sql = _FINAL.sub(f"select * from {source['cte']}", text)
     # As the engine does: a filter on a dimension the query lacks is not applied (and is reported).
     narrowed = units.narrow(con, filters, kpi.dims)
     not_applied = tuple(
@@ -253,12 +258,11 @@ def drill(con: duckdb.DuckDBPyConnection, kpi, filters, part: str = "denominator
     )
     period = Period("current", filters.start, filters.end)
     params = query_params(narrowed, [period], data_as_of(con), "all", load_catalogue().baseline[1])
-    params = {k: v for k, v in params.items() if k in query_parameters(kpi.query_name)}
-    predicates = {p: rule[p] for p in DRILL_PARTS if p in rule}
+    params = {k: v for k, v in params.items() if k in text_parameters(rows_sql)}
     counts_sql = ", ".join(f"count(*) filter (where {predicates.get(p, 'false')})" for p in DRILL_PARTS)
     den, num = con.cursor().execute(f"select {counts_sql} from ({rows_sql}) as r", params).fetchone()
     limit = int(limit or settings.get("sql_max_rows"))
-    chosen_sql = f"select * from ({rows_sql}) where {rule[part]}"
+    chosen_sql = f"select * from ({rows_sql}) where {predicates[part]}"
     frame = (
         con.cursor()
         .sql(f"{_drill_select(con, chosen_sql, params, source)} limit {limit}", params=params)

@@ -1,5 +1,6 @@
 -- purpose: each grid's size and its cases and home visits in the window, per 1,000 residents / households
--- parameters: $start, $end_exclusive, $grids (list, empty = all)
+-- parameters: $start, $end_exclusive, $grids (list, empty = all; applied by filtered_grids, the grids base
+--             model)
 -- grain: one row per grid
 with workers_by_id as (
     -- a worker id is unique only within its exporting system: a row names its own system's worker with that
@@ -37,10 +38,9 @@ final as (
         1000.0 * coalesce(c.cases, 0) / nullif(g.residents, 0) as cases_per_1000,
         coalesce(v.home_visits, 0) as home_visits,
         1000.0 * coalesce(v.home_visits, 0) / nullif(g.households, 0) as visits_per_1000_households
-    from grids as g
+    from filtered_grids as g
     left join grid_cases as c on c.grid_id = g.grid_id
     left join grid_visits as v on v.grid_id = g.grid_id
-    where len($grids) = 0 or list_contains($grids, g.grid_id)
 )
 
 select * from final

@@ -1,6 +1,8 @@
 -- purpose: the micro-projects proposed in the window, one line each: stage, votes, turnout, delivery against
---          the due date, acceptance rating and budget
--- parameters: $start, $end_exclusive, $grids (list, empty = all)
+--          the due date, acceptance rating and budget; the micro-projects base model under the filters
+--          (filtered_micro_projects), the projects the proposal funnel card counts
+-- parameters: $periods (the window as one period, jianfu/ui/data.py); $grids (list, empty = all, applied by
+--             filtered_micro_projects)
 -- grain: one row per project
 select
     p.project_id,
@@ -19,7 +21,8 @@ select
     p.completed_at <= p.due_at as delivered_on_time,
     p.acceptance_rating,
     p.budget_yuan
-from micro_projects as p
-where p.proposed_at >= $start and p.proposed_at < $end_exclusive
-    and (len($grids) = 0 or list_contains($grids, p.grid_id))
+from filtered_micro_projects as f
+-- the model carries the project's identity: its system and id
+inner join micro_projects as p on p.project_id = f.project_id and p.source_system = f.source_system
+where f.is_proposed_in
 order by p.proposed_at desc, p.project_id asc

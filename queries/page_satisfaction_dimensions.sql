@@ -1,13 +1,12 @@
 -- purpose: survey dimension scores on 0–100 (weighted mean of each respondent's mean answer in the dimension,
 --          rescaled by the item's scale), with how many responses answered the dimension and an English label
 --          (the item's label_en when the dimension has one item) for the satisfaction page's dimension bars
--- parameters: $start, $end_exclusive (responded_at window, half-open); $grids (empty list = all)
+-- parameters: $periods (the window as one period, jianfu/ui/data.py); $grids (empty list = all): the responses
+--             are the survey-responses base model's under the filters (filtered_survey_responses)
 -- grain: one row per dimension
 with responses as (
-    select source_system, response_id, coalesce(weight, 1.0) as weight
-    from survey_responses
-    where responded_at >= $start and responded_at < $end_exclusive
-        and (len($grids) = 0 or list_contains($grids, grid_id))
+    select source_system, response_id, weight
+    from filtered_survey_responses
 ),
 
 items as (

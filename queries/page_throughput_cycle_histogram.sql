@@ -1,35 +1,13 @@
 -- purpose: how many working days the cases received in the window took to close, in bands (the throughput
---          page's cycle-time distribution); same counting rule as cycle_time in kpi_cases.sql
--- parameters: $start, $end_exclusive (received_at window, half-open; closed before $end_exclusive);
---             $grids, $teams, $service_lines, $channels, $centers (empty list = all);
---             $workday_epoch, $workday_cum (jianfu.calendar.sql_params())
---             $case_streets (with $grids a street or district filter became: the streets whose cases without a
---             grid it takes in, jianfu/metrics/units.py; empty = none)
+--          page's cycle-time distribution): the cases base model under the filters (filtered_cases), the rows
+--          the cycle_time card's median is taken over
+-- parameters: $periods (the window as one period, jianfu/ui/data.py); $grids, $teams, $service_lines,
+--             $channels, $centers, $districts, $streets (empty list = all, applied by filtered_cases);
+--             $workday_epoch, $workday_cum (jianfu.calendar.sql_params(), read by the model)
 -- grain: one row per (center, band)
-with closed as (
+with banded as (
     select
-        coalesce(c.center, 'unknown') as center,
-        w.cumulative[datediff('day', $workday_epoch, c.closed_at::date) + 1]
-        - w.cumulative[datediff('day', $workday_epoch, c.received_at::date) + 1] as cycle_working_days
-    from cases as c
-    -- one bound list, named once
-    cross join (select $workday_cum as cumulative) as w  -- noqa: ST05
-    where c.received_at >= $start and c.received_at < $end_exclusive
-        and c.closed_at >= c.received_at and c.closed_at < $end_exclusive
-        and c.status not in ('cancelled', 'returned')
-        and (
-            len($grids) = 0 or list_contains($grids, c.grid_id)
-            or c.grid_id is null and list_contains($case_streets, c.street)
-        )
-        and (len($teams) = 0 or list_contains($teams, c.team))
-        and (len($service_lines) = 0 or list_contains($service_lines, c.service_line))
-        and (len($channels) = 0 or list_contains($channels, c.channel))
-        and (len($centers) = 0 or list_contains($centers, c.center))
-),
-
-banded as (
-    select
-        center,
+        coalesce(center, 'unknown') as center,
         case
             when cycle_working_days <= 5 then cycle_working_days
             when cycle_working_days <= 10 then 6
@@ -37,7 +15,7 @@ banded as (
             when cycle_working_days <= 30 then 8
             else 9
         end as band_order
-    from closed
+    from filtered_cases
     where cycle_working_days is not null
 ),
 

@@ -1,28 +1,17 @@
--- purpose: cases received in the window by service line and channel (the throughput page's volume chart)
--- parameters: $start, $end_exclusive (received_at window, half-open); $grids, $teams, $service_lines,
---             $channels, $centers (empty list = all)
---             $case_streets (with $grids a street or district filter became: the streets whose cases without a
---             grid it takes in, jianfu/metrics/units.py; empty = none)
+-- purpose: cases received in the window by service line and channel (the throughput page's volume chart): the
+--          cases base model under the filters (filtered_cases), so the bars add up to the case_volume card
+--          (cancelled cases included, as there)
+-- parameters: $periods (the window as one period, jianfu/ui/data.py); $grids, $teams, $service_lines,
+--             $channels, $centers, $districts, $streets (empty list = all, applied by filtered_cases);
+--             $workday_epoch, $workday_cum (read by the model)
 -- grain: one row per (service_line, channel)
-with filtered as (
-    select coalesce(service_line, 'other') as service_line, coalesce(channel, 'other') as channel
-    from cases
-    where received_at >= $start and received_at < $end_exclusive
-        and status <> 'cancelled'
-        and (
-            len($grids) = 0 or list_contains($grids, grid_id)
-            or grid_id is null and list_contains($case_streets, street)
-        )
-        and (len($teams) = 0 or list_contains($teams, team))
-        and (len($service_lines) = 0 or list_contains($service_lines, service_line))
-        and (len($channels) = 0 or list_contains($channels, channel))
-        and (len($centers) = 0 or list_contains($centers, center))
-),
-
-final as (
-    select service_line, channel, count(*) as cases
-    from filtered
-    group by service_line, channel
+with final as (
+    select
+        coalesce(service_line, 'other') as service_line,
+        coalesce(channel, 'other') as channel,
+        count(*) as cases
+    from filtered_cases
+    group by all
 )
 
 select * from final

@@ -4,15 +4,12 @@
 --          responses enter the model, so only they are returned (one list per response keeps city-scale
 --          surveys small in memory)
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period);
---             $by ('all' or 'grid_id'); $grids (list, empty = no filter)
+--             $by ('all' or 'grid_id'); $grids (list, empty = no filter): the responses are the survey-responses
+--             base model's under the filters, split by $by (grouped_survey_responses, jianfu/metrics/view.py)
 -- grain: one row per period_key × group_key × complete response: its weight and `scores`, the mean score per
 --        dimension in the order of `dimensions` (sorted; 'overall' for the overall item), which is given on the
 --        first row of each period and group only; ordered by period_key, group_key and response
-with periods as (
-    select unnest($periods, recursive := true)
-),
-
-items as (
+with items as (
     select
         item,
         case when is_overall then 'overall' else dimension end as dimension,
@@ -24,21 +21,18 @@ items as (
 
 scored as (
     select
-        p.period_key,
-        case $by when 'grid_id' then r.grid_id end as group_key,
+        r.period_key,
+        r.group_key,
         r.source_system,
         r.response_id,
-        coalesce(r.weight, 1.0) as weight,
+        r.weight,
         i.dimension,
         avg(100.0 * (a.score - i.scale_min) / (i.scale_max - i.scale_min)) as score_100
-    from survey_responses as r
-    inner join periods as p
-        on r.responded_at >= p.period_start and r.responded_at < p.period_end
+    from grouped_survey_responses as r
     -- a response and its answers come from one import: joined on the full key (source system + id)
     inner join survey_answers as a on a.response_id = r.response_id and a.source_system = r.source_system
     inner join items as i on i.item = a.item
     where a.score is not null
-        and (len($grids) = 0 or list_contains($grids, r.grid_id))
     group by all
 ),
 

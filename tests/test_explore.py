@@ -106,7 +106,8 @@ def _engine_counts(kpi, result) -> tuple:
 
 @pytest.mark.parametrize("grids", [(), ("HT03",)], ids=["all_grids", "grid_HT03"])
 def test_every_drillable_kpi_counts_what_the_engine_counts(sample_warehouse, grids):
-    """drill.toml mirrors the KPI queries' aggregate filters: this catches any drift on the sample data."""
+    """The drill-down reads the same measure as the generated aggregate (and the hand-written queries' drill
+    predicates mirror theirs): every KPI's drill rows count its numerator and denominator on the sample data."""
     con = warehouse.read_connection()
     catalogue = load_catalogue()
     filters = Filters(date(2026, 6, 1), date(2026, 8, 31), grids=grids)

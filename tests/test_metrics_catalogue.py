@@ -89,8 +89,16 @@ def test_table_column_counts_covers_every_canonical_table():
         (('direction = "up"', 'direction = "higher"'), "on_time_rate: unknown direction 'higher'"),
         (('label_en = "On-time completion"', 'label_en = ""'), "on_time_rate: missing label_en"),
         (('inputs = ["cases.due_at"]', 'inputs = ["cases.deadline"]'), "'cases.deadline' is not a canonical"),
-        (('query = "kpi_survey"', 'query = "kpi_surveys"'), "query 'kpi_surveys' is not declared"),
-        (("[query.kpi_access]", "[query.kpi_accessed]"), "query 'kpi_access' is not declared"),
+        (('query = "kpi_survey"', 'query = "kpi_surveys"'), "satisfaction_index: query 'kpi_survey' is not declared"),
+        (('query = "kpi_ledgers"', 'query = "kpi_ledger"'), "ledger_reduction: query 'kpi_ledger' is not declared"),
+        (
+            ('value = "lead_days"', 'valued = "lead_days"'),
+            "proposal_lead_time: kind 'median' needs value in its measure",
+        ),
+        (
+            ("[model.time_use]", "[model.time_used]"),
+            "model time_used: query file queries/model_time_used.sql is missing",
+        ),
         (('id = "cycle_time_p90"', 'id = "cycle_time"'), "cycle_time: defined twice"),
         (
             ("step_at = [2025-01-01, 2025-04-01", 'step_at = ["2025-13-01", 2025-04-01'),
@@ -117,10 +125,10 @@ def test_a_missing_query_file_is_named(tmp_path, monkeypatch):
 
     for path in QUERY_DIR.glob("*.sql"):
         (tmp_path / path.name).write_text(path.read_text())
-    (tmp_path / "kpi_access.sql").unlink()
+    (tmp_path / "kpi_ledgers.sql").unlink()
     monkeypatch.setattr(catalogue_module, "QUERY_DIR", tmp_path)
     with pytest.raises(
-        CatalogueError, match=re.escape("access_refusals: query file queries/kpi_access.sql is missing")
+        CatalogueError, match=re.escape("ledger_reduction: query file queries/kpi_ledgers.sql is missing")
     ):
         load_catalogue(CATALOGUE_FILE)
 

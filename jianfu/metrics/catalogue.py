@@ -2,14 +2,16 @@
 
 Validation collects every problem and raises one CatalogueError listing them, so a broken edit is fixed in one
 pass: unknown unit/direction/pillar/kind, a missing label or description, an input that is not a canonical
-table.column, a query whose SQL file is missing or undeclared, a duplicate id.
+table.column, a query whose SQL file is missing or undeclared, a measure the view cannot compile, a duplicate
+id. A `[model.<name>]` is a base model (queries/model_<name>.sql, row-level) that generates the KPI query it
+names (jianfu/metrics/view.py) from its KPIs' measures.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -46,10 +48,42 @@ KIND_PARTS: dict[str, tuple[str, ...]] = {
 # Filter dimensions a query may support (Filters fields map onto the first five).
 DIMENSIONS = ("grid_id", "team", "service_line", "channel", "center", "matter", "community", "street", "district")
 TEXT_FIELDS = ("label_zh", "label_en", "description_zh", "description_en", "formula_zh", "formula_en")
+# A KPI's measure over its model's rows (jianfu/metrics/view.py): predicates (numerator, denominator) and
+# expressions (value, per, weight) over the model's columns; `parts` gives aggregates written out by hand.
+MEASURE_FIELDS = ("numerator", "denominator", "value", "per", "weight")
+# kind -> the measure fields the view needs to generate its parts (kinds not listed need `parts` for them all).
+MEASURE_NEEDS: dict[str, tuple[str, ...]] = {
+    "count": (),
+    "stock": (),
+    "proportion": ("numerator",),
+    "rate_per_1000": ("numerator",),
+    "share": ("numerator",),
+    "sum": ("value",),
+    "mean": ("value",),
+    "median": ("value",),
+    "quantile": ("value", "quantile"),
+    "ratio": ("value", "per"),
+    "weighted_mean": ("value", "weight"),
+    "weighted_proportion": ("value", "weight"),
+}
 
 
 class CatalogueError(ValueError):
     pass
+
+
+@dataclass(frozen=True)
+class Model:
+    """A base model: queries/<rows>.sql returns one row per counted record per period (period_key, the
+    dimension columns `dims`, row-level columns); `query` is the KPI query generated from it, `table` + `key`
+    the canonical table its rows carry the key of (the drill-down joins back to show the record's columns)."""
+
+    name: str
+    rows: str
+    query: str | None
+    dims: tuple[str, ...]
+    table: str | None = None
+    key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -68,13 +102,23 @@ class Kpi:
     target: float | None
     target_source: str | None
     inputs: tuple[str, ...]
-    query: str | None  # path under the repo, e.g. "queries/kpi_cases.sql"
+    query: str | None  # path under the repo: the model rows ("queries/model_cases.sql") or the query file
     query_name: str | None  # e.g. "kpi_cases"
     dims: tuple[str, ...]
     reducer: str | None
     working_days: bool = False  # counts working days on the Chinese calendar (jianfu/calendar.py)
     # Dates of the steps the reform is meant to cause (README.md): control limits restart at each one.
     step_at: tuple[date, ...] = ()
+    model: str | None = None  # the base model generating its query (None: a hand-written query file)
+    # The measure (MEASURE_FIELDS): predicates and expressions over the model's (or the drill CTE's) rows.
+    numerator: str | None = None
+    denominator: str | None = None
+    value: str | None = None
+    per: str | None = None
+    weight: str | None = None
+    quantile: float | None = None
+    # (part, aggregate SQL) written out by hand: details x_…, or what the view cannot say.
+    parts: tuple[tuple[str, str], ...] = ()
 
     def label(self, lang: str = "zh") -> str:
         return self.label_zh if lang == "zh" else self.label_en
@@ -98,6 +142,8 @@ class Catalogue(Mapping):
     baseline: tuple[date, date]
     baseline_label_zh: str
     baseline_label_en: str
+    models: dict[str, Model] = field(default_factory=dict)
+    queries: dict[str, dict] = field(default_factory=dict)  # hand-written KPI queries: dims, reducer, rows CTE
 
     def __getitem__(self, kpi_id: str) -> Kpi:
         try:
@@ -144,7 +190,26 @@ def _parse_steps(kpi_id: str, raw, problems: list[str]) -> tuple[date, ...]:
     return tuple(sorted(set(steps)))
 
 
-def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi | None:
+def _check_measure(raw: dict, kpi_id: str, generated: bool, problems: list[str]) -> None:
+    for name in (*MEASURE_FIELDS, "quantile"):
+        if name in raw and not isinstance(raw[name], (float, int) if name == "quantile" else str):
+            problems.append(f"{kpi_id}: {name} must be {'a number' if name == 'quantile' else 'SQL text'}")
+    if "quantile" in raw and not 0 < float(raw["quantile"]) < 1:
+        problems.append(f"{kpi_id}: quantile must lie between 0 and 1")
+    if not generated:
+        return
+    kind, given = raw.get("kind"), set(raw.get("parts", {}))
+    if set(KIND_PARTS.get(kind, ())) <= given:
+        return
+    if kind not in MEASURE_NEEDS:
+        problems.append(f"{kpi_id}: the view cannot generate kind {kind!r}: give its parts or a query file")
+        return
+    lacking = [name for name in MEASURE_NEEDS[kind] if name not in raw]
+    if lacking:
+        problems.append(f"{kpi_id}: kind {kind!r} needs {', '.join(lacking)} in its measure")
+
+
+def _parse_kpi(raw: dict, queries: dict[str, dict], models: dict[str, Model], problems: list[str]) -> Kpi | None:
     kpi_id = raw.get("id")
     if not kpi_id or not isinstance(kpi_id, str) or not kpi_id.isidentifier() or kpi_id.lower() != kpi_id:
         problems.append(f"a KPI has a missing or invalid id: {kpi_id!r}")
@@ -165,14 +230,20 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
     for spec in raw.get("inputs", []):
         _check_input(kpi_id, spec, problems)
     query_name = raw.get("query")
-    query_path, dims, reducer = None, (), None
+    query_path, dims, reducer, model = None, (), None, None
+    by_query = {m.query: m for m in models.values() if m.query}
     if raw.get("kind") == "composite":
         if query_name:
             problems.append(f"{kpi_id}: a composite KPI has no query")
     elif not query_name:
         problems.append(f"{kpi_id}: missing query")
+    elif query_name in by_query:
+        model = by_query[query_name]
+        query_path, dims = f"queries/{model.rows}.sql", model.dims
     elif query_name not in queries:
-        problems.append(f"{kpi_id}: query {query_name!r} is not declared under [query.{query_name}]")
+        problems.append(
+            f"{kpi_id}: query {query_name!r} is not declared (under [query.{query_name}], or as a model's query)"
+        )
     else:
         query_path = f"queries/{query_name}.sql"
         if not (QUERY_DIR / f"{query_name}.sql").is_file():
@@ -181,6 +252,11 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
         reducer = queries[query_name].get("reducer")
         if (raw.get("kind") == "drivers") != (reducer is not None):
             problems.append(f"{kpi_id}: kind 'drivers' goes with a query that has a reducer, and only it")
+    _check_measure(raw, kpi_id, model is not None, problems)
+    parts = raw.get("parts", {})
+    if not isinstance(parts, dict) or not all(isinstance(v, str) for v in parts.values()):
+        problems.append(f"{kpi_id}: parts must map part names to SQL aggregates")
+        parts = {}
     try:
         target_value = float(target) if target is not None else None
     except (TypeError, ValueError):
@@ -202,7 +278,27 @@ def _parse_kpi(raw: dict, queries: dict[str, dict], problems: list[str]) -> Kpi 
         reducer=reducer,
         working_days=raw.get("working_days", False) is True,
         step_at=_parse_steps(kpi_id, raw.get("step_at"), problems),
+        model=model.name if model else None,
+        **{name: raw.get(name) for name in MEASURE_FIELDS},
+        quantile=float(raw["quantile"]) if isinstance(raw.get("quantile"), (int, float)) else None,
+        parts=tuple(parts.items()),
     )
+
+
+def _parse_models(raw: dict, problems: list[str]) -> dict[str, Model]:
+    models = {}
+    for name, spec in raw.items():
+        rows = f"model_{name}"
+        if not (QUERY_DIR / f"{rows}.sql").is_file():
+            problems.append(f"model {name}: query file queries/{rows}.sql is missing")
+        unknown = [d for d in spec.get("dims", []) if d not in DIMENSIONS]
+        if unknown:
+            problems.append(f"model {name}: unknown dims {unknown} (allowed: {', '.join(DIMENSIONS)})")
+        table, key = spec.get("table"), spec.get("key")
+        if table is not None and (table not in TABLES or key not in TABLES[table].column_names):
+            problems.append(f"model {name}: table {table!r} with key {key!r} is not a canonical table and column")
+        models[name] = Model(name, rows, spec.get("query"), tuple(spec.get("dims", ())), table, key)
+    return models
 
 
 def parse_catalogue(raw: dict) -> Catalogue:
@@ -212,9 +308,10 @@ def parse_catalogue(raw: dict) -> Catalogue:
         unknown = [d for d in spec.get("dims", []) if d not in DIMENSIONS]
         if unknown:
             problems.append(f"query {name}: unknown dims {unknown} (allowed: {', '.join(DIMENSIONS)})")
+    models = _parse_models(raw.get("model", {}), problems)
     kpis: dict[str, Kpi] = {}
     for entry in raw.get("kpi", []):
-        kpi = _parse_kpi(entry, queries, problems)
+        kpi = _parse_kpi(entry, queries, models, problems)
         if kpi is None:
             continue
         if kpi.id in kpis:
@@ -228,7 +325,7 @@ def parse_catalogue(raw: dict) -> Catalogue:
         problems.append("the catalogue defines no KPI")
     if problems:
         raise CatalogueError("KPI catalogue is invalid:\n  - " + "\n  - ".join(problems))
-    return Catalogue(kpis, (start, end), base.get("label_zh", ""), base.get("label_en", ""))
+    return Catalogue(kpis, (start, end), base.get("label_zh", ""), base.get("label_en", ""), models, queries)
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:

@@ -75,13 +75,20 @@ def check_split(kpi: Kpi, by: str) -> None:
         raise ValueError(f"{kpi.id} cannot be split by {by!r} (it can by: {', '.join(kpi.dims) or 'nothing'})")
 
 
+def period_rows(periods: list[Period], data_as_of) -> list[dict]:
+    """The bound $periods list: each period's key, [start, end) and as-of time."""
+    return [
+        {"period_key": p.key, "period_start": p.start_at, "period_end": p.end_at, "as_of": p.as_of(data_as_of)}
+        for p in periods
+    ]
+
+
 def query_params(filters: Filters, periods: list[Period], data_as_of, by: str, baseline_end: date) -> dict:
     return {
-        "periods": [
-            {"period_key": p.key, "period_start": p.start_at, "period_end": p.end_at, "as_of": p.as_of(data_as_of)}
-            for p in periods
-        ],
+        "periods": period_rows(periods, data_as_of),
         "by": by,
+        # a model may skip work only a split or a filter reads (the ratings model's rated case)
+        "split_or_filtered": by != ALL or any(getattr(filters, name) for name in FILTER_DIMENSIONS),
         "baseline_date": baseline_end,
         **{name: list(getattr(filters, name)) for name in FILTER_DIMENSIONS},
         **calendar.sql_params(),

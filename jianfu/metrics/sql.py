@@ -24,14 +24,26 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 @cache
 def query_text(name: str) -> str:
+    """The SQL of query `name`: a KPI query generated from a base model (jianfu/metrics/view.py), else the file
+    queries/<name>.sql with the `filtered_<model>` relations it reads defined in front."""
+    from jianfu.metrics import view  # the view reads model files through this function
+
+    generated = view.query_text(name)
+    if generated is not None:
+        return generated
     path = QUERY_DIR / f"{name}.sql"
     if not path.is_file():
         raise FileNotFoundError(f"query file queries/{name}.sql is missing")
-    return path.read_text(encoding="utf-8")
+    return view.compose(path.read_text(encoding="utf-8"))
 
 
 def query_parameters(name: str) -> set[str]:
-    body = "\n".join(line.split("--", 1)[0] for line in query_text(name).splitlines())
+    return text_parameters(query_text(name))
+
+
+def text_parameters(text: str) -> set[str]:
+    """The $names a SQL text binds (comments left out)."""
+    body = "\n".join(line.split("--", 1)[0] for line in text.splitlines())
     return set(_PARAM.findall(body))
 
 

@@ -39,11 +39,13 @@ def case_streets(con, districts, streets) -> tuple[str, ...]:
     return tuple(sorted({r["street"] for r in rows if r["street"] is not None}))
 
 
-def page_params(con, filters: Filters, wanted) -> dict:
+def page_params(con, filters: Filters, wanted, data_as_of=None) -> dict:
     """Bind values for a page query mentioning the parameters `wanted`: the filters as it can apply them. A query
     with $districts and $streets applies them itself; one with $grids gets the grids inside the units (and, in
     $case_streets, the streets whose grid-less 12345 cases belong to them); one without either is over a
-    street-wide inventory and ignores them, as it ignores a grid filter."""
+    street-wide inventory and ignores them, as it ignores a grid filter. A query reading a base model
+    (filtered_<model>, jianfu/metrics/view.py) gets $periods: the window as one period, judged at the engine's
+    as-of time (`data_as_of`: the end of the data), so it counts the rows its KPI card counts."""
     chosen = bool(filters.districts or filters.streets)
     streets: tuple[str, ...] = ()
     if chosen and not ("streets" in wanted and "districts" in wanted):
@@ -52,7 +54,13 @@ def page_params(con, filters: Filters, wanted) -> dict:
             filters = narrow(con, filters, GRID_QUERY_DIMS)
         else:
             filters = replace(filters, districts=(), streets=())
-    return {**filters.to_params(), "case_streets": list(streets)}
+    params = {**filters.to_params(), "case_streets": list(streets)}
+    params["split_or_filtered"] = any(getattr(filters, name) for name in FILTER_DIMENSIONS)
+    if "periods" in wanted:
+        from jianfu.metrics.engine import Period, period_rows  # the engine imports this module
+
+        params["periods"] = period_rows([Period("window", filters.start, filters.end)], data_as_of)
+    return params
 
 
 def narrow(con, filters: Filters, dims) -> Filters:

@@ -64,7 +64,8 @@ def query(name: str, filters=None, **params) -> pd.DataFrame:
     if filters is None and current_scope().limited:
         raise PermissionError(f"{name} cannot be limited to grids")
     wanted = query_parameters(name)
-    bound = {**(units.page_params(connection(), scoped(filters), wanted) if filters is not None else {}), **params}
+    page = units.page_params(connection(), scoped(filters), wanted, facts().data_as_of) if filters is not None else {}
+    bound = {**page, **params}
     return _query(warehouse.version_key(), name, bound)
 
 

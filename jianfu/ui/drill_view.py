@@ -1,6 +1,6 @@
 """Drill-down from what a page shows to the rows behind it: a click on a KPI card's rows button opens them in a
 dialog, a click on a bar of a KPI split (team, service line, grid) shows that bar's rows under the chart. The
-rows are `explore.drill`'s (the KPI's own query cut at its row-level CTE, jianfu/drill.toml) under the page's
+rows are `explore.drill`'s (the KPI's base model rows chosen by its measure, jianfu/metrics/view.py) under the page's
 filters, narrowed to the clicked group; a role that may not see rows is told so instead."""
 
 from __future__ import annotations
