@@ -99,6 +99,8 @@ final as (
         k.*,
         case
             when not k.is_handled or k.due_at is null then null
+            -- closed at a time set aside at import: neither on time nor late
+            when k.status = 'closed' and k.closed_at is null then null
             when k.is_closed then k.closed_at <= k.due_at
             when k.due_at < k.as_of then false
         end as on_time,

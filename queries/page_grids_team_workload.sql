@@ -29,7 +29,8 @@ team_cases as (
         count(
             *) filter (
             where status not in ('cancelled', 'returned')
-            and (closed_at is null or closed_at >= $end_exclusive)
+            -- closed at a time set aside at import: not open (as in queries/model_backlog.sql)
+            and (closed_at >= $end_exclusive or closed_at is null and status <> 'closed')
         ) as open_at_end
     from cases
     where received_at >= $start and received_at < $end_exclusive

@@ -32,11 +32,14 @@ def expected() -> pd.DataFrame:
     opened = pd.to_datetime(raw["open_dt"])
     closed = pd.to_datetime(raw["closed_dt"].replace("", None))
     due = pd.to_datetime(raw["sla_target_dt"].replace("", None))
-    closed = closed.mask(closed < opened)  # the importer sets a closing time before the opening aside
-    frame = pd.DataFrame({"matter": raw["type"], "opened": opened, "closed": closed, "due": due})
+    set_aside = closed < opened  # the importer sets a closing time before the opening aside: when it closed is
+    closed = closed.mask(set_aside)  # unknown, so the case is neither on time nor late
+    frame = pd.DataFrame(
+        {"matter": raw["type"], "opened": opened, "closed": closed, "due": due, "set_aside": set_aside}
+    )
     frame = frame[(frame["opened"] >= "2017-01-01") & (frame["opened"] < YEAR_END)]
     closed_by_end = frame["closed"] < YEAR_END
-    judged = frame["due"].notna() & (closed_by_end | (frame["due"] < YEAR_END))
+    judged = frame["due"].notna() & ~frame["set_aside"] & (closed_by_end | (frame["due"] < YEAR_END))
     frame["on_time"] = (closed_by_end & (frame["closed"] <= frame["due"])).where(judged)
     frame["days"] = ((frame["closed"] - frame["opened"]).dt.total_seconds() / 86400).where(closed_by_end)
     return frame.groupby("matter").agg(
