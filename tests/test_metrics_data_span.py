@@ -123,7 +123,7 @@ def test_the_composite_needs_three_scored_kpis():
     cat = load_catalogue()
     two = composite_scores(_scored({"bad_rectified_on_time": 1.0, "bad_callback_rate": 0.9}), cat)
     assert (two["overall"], two["enough"], two["n"]) == (None, False, 2)
-    assert two["pillars"] == {"gov": None, "resident": None, "micro": None, "burden": None}
+    assert two["pillars"] == {"gov": None, "resident": None, "micro": None, "record_keeping": None}
     # gov: on_time 0.8 and bad_rectified 1.0 → 0.9; resident: response_rate 1.2 → overall (0.9 + 1.2) / 2
     three = composite_scores(_scored({"on_time_rate": 0.8, "bad_rectified_on_time": 1.0, "response_rate": 1.2}), cat)
     assert three["enough"] is True and three["overall"] == pytest.approx(1.05)

@@ -120,7 +120,7 @@ def test_good_ratings_bad_rating_handling_and_callbacks(ratings_warehouse):
     # two scored KPIs and a baseline year outside the data: not enough to score, not a composite of 0.33
     city = r["city_score"]
     assert city.value is None and city.detail["n"] == 2 and "not_enough_to_score" in city.flags
-    assert city.detail["pillars"] == {"gov": None, "resident": None, "micro": None, "burden": None}
+    assert city.detail["pillars"] == {"gov": None, "resident": None, "micro": None, "record_keeping": None}
 
 
 def test_rating_kpis_filter_through_the_rated_case(ratings_warehouse):

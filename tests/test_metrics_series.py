@@ -98,7 +98,7 @@ def test_composite_is_the_mean_of_pillar_means_over_rankable_scored_kpis():
         "gov": pytest.approx(1.0),
         "resident": pytest.approx(0.9),
         "micro": None,
-        "burden": pytest.approx(1.25),
+        "record_keeping": pytest.approx(1.25),
     }
     assert composite["overall"] == pytest.approx((1.0 + 0.9 + 1.25) / 3)
     assert composite["top"] == ["burden_hours", "on_time_rate", "response_rate", "cycle_time"]

@@ -211,7 +211,7 @@ def test_the_composite_change_is_in_score_points_with_its_definition():
             ScoreLine("gov", 1.19, 1.22, None),
             ScoreLine("resident", None, None, None),
             ScoreLine("micro", None, None, None),
-            ScoreLine("burden", 1.21, 1.21, 1.0),
+            ScoreLine("record_keeping", 1.21, 1.21, 1.0),
         ],
     )
     assert "较上月 -0.01" in _headline(report) and "较去年同期 +0.09" in _headline(report)

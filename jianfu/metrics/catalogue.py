@@ -24,7 +24,7 @@ QUERY_DIR = ROOT / "queries"
 
 UNITS = ("ratio", "count", "days", "hours", "per_1000", "index", "score", "per_worker_week")
 DIRECTIONS = ("up", "down", "context")
-PILLARS = ("gov", "resident", "micro", "burden", "composite")
+PILLARS = ("gov", "resident", "micro", "record_keeping", "composite")
 TARGET_SOURCES = ("policy", "baseline")
 # kind -> the parts its query must return as columns named <kpi_id>__<part> (see README.md).
 KIND_PARTS: dict[str, tuple[str, ...]] = {

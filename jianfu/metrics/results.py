@@ -32,7 +32,7 @@ FLAGS = (
     "no_baseline_data",
     "not_enough_to_score",
 )
-PILLAR_ORDER = ("gov", "resident", "micro", "burden")
+PILLAR_ORDER = ("gov", "resident", "micro", "record_keeping")
 FLOW_KINDS = ("count", "sum")  # their baseline is scaled to the days the window covers
 TOP_N = 5
 # The composite is a number only when it rests on at least this many scored KPIs: one or two capped ratios

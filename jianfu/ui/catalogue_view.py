@@ -9,7 +9,7 @@ from jianfu.display import format
 from jianfu.display.i18n import code_label, t
 from jianfu.ui import data
 
-PILLARS = ("gov", "resident", "micro", "burden", "composite")
+PILLARS = ("gov", "resident", "micro", "record_keeping", "composite")
 
 
 def select(kpis: list, search: str, pillars: list[str] | None, lang: str) -> list:

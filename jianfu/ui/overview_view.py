@@ -16,13 +16,13 @@ from jianfu.ui import components, data
 
 SIGNALS_SHOWN = 3  # signals listed before the "more" expander
 
-PILLARS = ("gov", "resident", "micro", "burden")
+PILLARS = ("gov", "resident", "micro", "record_keeping")
 # The headline KPIs a leadership meeting reads, per pillar; every KPI is on its own page and in the catalogue.
 HEADLINE = {
     "gov": ["on_time_rate", "cycle_time", "online_rate", "one_visit_rate", "good_rating_rate", "bad_per_1000"],
     "resident": ["response_rate", "resolution_rate", "satisfaction_rate", "satisfaction_index"],
     "micro": ["vote_turnout", "project_on_time", "project_acceptance", "partner_hours"],
-    "burden": ["ledger_reduction", "burden_hours", "hours_saved", "admin_time_share"],
+    "record_keeping": ["ledger_reduction", "burden_hours", "hours_saved", "admin_time_share"],
 }
 
 
