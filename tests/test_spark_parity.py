@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from jianfu.sample.catalogue import STREET
 from jianfu.spark.parity import differences
 
 pytestmark = pytest.mark.spark
@@ -197,6 +198,10 @@ WINDOWS = {
     "quarter_grid_service_lines": dict(
         start=date(2025, 1, 1), end=date(2025, 3, 31), grids=("HT08",), service_lines=("labour", "civil_affairs")
     ),
+    # twelve months across a year end for the street above the grids (a hierarchy filter) and one centre
+    "twelve_months_street_center": dict(
+        start=date(2025, 4, 1), end=date(2026, 3, 31), streets=(STREET,), centers=("service_center",)
+    ),
 }
 
 
@@ -243,6 +248,7 @@ def test_kpis_command_on_spark_prints_the_duckdb_json(sample_export, sample_data
         text=True,
     )
     assert on_spark.returncode == 0, on_spark.stderr[-2000:]
+    assert "FutureWarning" not in on_spark.stderr  # pyspark's pandas-3 notice at start (jianfu/spark/session.py)
     duck_report, spark_report = json.loads(duck.stdout), json.loads(on_spark.stdout)
     assert duck_report["window"]["partial"] is True
     assert differences(duck_report, spark_report) == []
