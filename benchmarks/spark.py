@@ -3,6 +3,7 @@ its comparisons and baseline) for one month and for twelve, at each scale, with 
 
     .venv/bin/python -m benchmarks.spark --scale 100k [--scale 1m] [--master local[2]]
     .venv/bin/python -m benchmarks.spark --scale 1m --check     # parity only: what CI runs
+    .venv/bin/python -m benchmarks.spark --scale 10m --check --window month   # one report, where each takes long
 
 Spark's times: the session start, the views over the export, then each report twice (the first pays for the
 JVM's warm-up and Spark's query compilation). The export is cached beside the benchmark warehouse.
@@ -23,6 +24,7 @@ from datetime import timedelta
 from benchmarks.datasets import _data_dir, dataset
 
 CHANNEL = "hotline"  # every scale's world has 12345 calls
+WINDOW_NAMES = ("month", "12 months", "12 months, one street", "quarter, one channel")  # as windows() names them
 SHOWN_DIFFERENCES = 20
 
 
@@ -47,7 +49,7 @@ def windows(today, check: bool) -> dict:
     return chosen
 
 
-def measure(scale: str, master: str, check: bool = False) -> dict:
+def measure(scale: str, master: str, check: bool = False, only: list[str] | None = None) -> dict:
     from jianfu import warehouse
     from jianfu.metrics import data_as_of
     from jianfu.metrics.commands import build_report
@@ -64,7 +66,7 @@ def measure(scale: str, master: str, check: bool = False) -> dict:
         if not (export / "manifest.json").exists():
             _, out["export_s"] = _timed(export_parquet, con, export, warehouse.version_key())
         today = data_as_of(con.cursor()).date() + timedelta(days=1)  # as `jianfu kpis` counts for old data
-        reports = windows(today, check)
+        reports = {name: f for name, f in windows(today, check).items() if not only or name in only}
         duck = {}
         for name, filters in reports.items():
             duck[name], out[f"duckdb {name} s"] = _timed(build_report, con.cursor(), filters, None)
@@ -89,10 +91,13 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="parity only: also filtered windows, each once; exit 1 on a difference"
     )
+    parser.add_argument(
+        "--window", action="append", default=None, choices=WINDOW_NAMES, help="only these windows (repeatable)"
+    )
     args = parser.parse_args(argv)
     differing = 0
     for scale in args.scale or ["100k"]:
-        result = measure(scale, args.master, args.check)
+        result = measure(scale, args.master, args.check, args.window)
         print(json.dumps(result, ensure_ascii=False), flush=True)
         differing += sum(v for k, v in result.items() if k.endswith(" differences"))
     if args.check and differing:
