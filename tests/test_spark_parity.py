@@ -261,3 +261,17 @@ def test_spark_engine_without_an_export_says_what_to_do(tmp_path):
         [JIANFU, "kpis", "--engine", "spark", "--parquet", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 1 and "jianfu export parquet" in done.stderr
+
+
+def test_the_1m_parity_run_compares_a_street_and_a_channel():
+    """`benchmarks.spark --check` (the 1M half of the proof, run by .ci/run): its windows for data ending in
+    October 2026, worked out by hand, and --window's choices are their names."""
+    from benchmarks.spark import WINDOW_NAMES, windows
+    from jianfu.metrics import Filters
+
+    chosen = windows(date(2026, 11, 1), check=True)
+    assert tuple(chosen) == WINDOW_NAMES
+    assert chosen["month"] == Filters(date(2026, 10, 1), date(2026, 10, 31))
+    assert chosen["12 months, one street"] == Filters(date(2025, 11, 1), date(2026, 10, 31), streets=("横塘街道",))
+    assert chosen["quarter, one channel"] == Filters(date(2026, 7, 1), date(2026, 9, 30), channels=("hotline",))
+    assert tuple(windows(date(2026, 11, 1), check=False)) == ("month", "12 months")
