@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from jianfu.sample.catalogue import STREET
 from jianfu.spark.parity import differences
 
 pytestmark = pytest.mark.spark
@@ -197,6 +198,10 @@ WINDOWS = {
     "quarter_grid_service_lines": dict(
         start=date(2025, 1, 1), end=date(2025, 3, 31), grids=("HT08",), service_lines=("labour", "civil_affairs")
     ),
+    # twelve months across a year end for the street above the grids (a hierarchy filter) and one centre
+    "twelve_months_street_center": dict(
+        start=date(2025, 4, 1), end=date(2026, 3, 31), streets=(STREET,), centers=("service_center",)
+    ),
 }
 
 
@@ -243,6 +248,7 @@ def test_kpis_command_on_spark_prints_the_duckdb_json(sample_export, sample_data
         text=True,
     )
     assert on_spark.returncode == 0, on_spark.stderr[-2000:]
+    assert "FutureWarning" not in on_spark.stderr  # pyspark's pandas-3 notice at start (jianfu/spark/session.py)
     duck_report, spark_report = json.loads(duck.stdout), json.loads(on_spark.stdout)
     assert duck_report["window"]["partial"] is True
     assert differences(duck_report, spark_report) == []
@@ -255,3 +261,17 @@ def test_spark_engine_without_an_export_says_what_to_do(tmp_path):
         [JIANFU, "kpis", "--engine", "spark", "--parquet", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 1 and "jianfu export parquet" in done.stderr
+
+
+def test_the_1m_parity_run_compares_a_street_and_a_channel():
+    """`benchmarks.spark --check` (the 1M half of the proof, run by .ci/run): its windows for data ending in
+    October 2026, worked out by hand, and --window's choices are their names."""
+    from benchmarks.spark import WINDOW_NAMES, windows
+    from jianfu.metrics import Filters
+
+    chosen = windows(date(2026, 11, 1), check=True)
+    assert tuple(chosen) == WINDOW_NAMES
+    assert chosen["month"] == Filters(date(2026, 10, 1), date(2026, 10, 31))
+    assert chosen["12 months, one street"] == Filters(date(2025, 11, 1), date(2026, 10, 31), streets=("横塘街道",))
+    assert chosen["quarter, one channel"] == Filters(date(2026, 7, 1), date(2026, 9, 30), channels=("hotline",))
+    assert tuple(windows(date(2026, 11, 1), check=False)) == ("month", "12 months")

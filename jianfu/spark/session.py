@@ -9,6 +9,7 @@ session time zone.
 from __future__ import annotations
 
 import os
+import warnings
 
 from jianfu import settings
 
@@ -49,7 +50,13 @@ def spark_session(master: str | None = None):
             os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
             for key, value in LOCAL_CONF.items():
                 builder = builder.config(key, value)
-    spark = builder.getOrCreate()
+    with warnings.catch_warnings():
+        # Starting the JVM imports pyspark.testing (py4j's argument converter asks it whether numpy is there),
+        # whose import checks the pandas version: a FutureWarning about pandas 3 on every start. The engine never
+        # goes through pyspark's pandas conversions (rows come back by collect() and toArrow()); one that does
+        # warns again on its own call.
+        warnings.filterwarnings("ignore", "PySpark does not yet fully support pandas", FutureWarning)
+        spark = builder.getOrCreate()
     for key, value in SQL_CONF.items():
         spark.conf.set(key, value)
     if not master.startswith("sc://"):
