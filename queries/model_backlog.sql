@@ -8,17 +8,6 @@ with periods as (
     select unnest($periods, recursive := true)
 ),
 
-street_districts as (
-    -- the hierarchy above the grid, by the rule of queries/unit_hierarchy.sql: a case's street is its grid's
-    -- (`u`) when the grid is known, else cases.street; its district is its grid's, else its street's
-    select
-        street,
-        max(district) as district
-    from grids
-    where street is not null
-    group by street
-),
-
 final as (
     select
         p.period_key,
@@ -42,7 +31,7 @@ final as (
             -- counts it) closed at an unknown time: closed work, not open for ever
             and (c.closed_at >= p.as_of or c.closed_at is null and c.status <> 'closed')
     left join grids as u on u.grid_id = c.grid_id
-    left join street_districts as sd on sd.street = coalesce(u.street, c.street)
+    left join filtered_street_districts as sd on sd.street = coalesce(u.street, c.street)
     where c.status not in ('cancelled', 'returned')
 )
 

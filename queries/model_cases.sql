@@ -42,17 +42,6 @@ ratings as (
     group by c.source_system, c.case_id
 ),
 
-street_districts as (
-    -- the hierarchy above the grid, by the rule of queries/unit_hierarchy.sql: a case's street is its grid's
-    -- (`u`) when the grid is known, else cases.street; its district is its grid's, else its street's
-    select
-        street,
-        max(district) as district
-    from grids
-    where street is not null
-    group by street
-),
-
 cohort as (
     select
         p.period_key,
@@ -91,7 +80,7 @@ cohort as (
     inner join periods as p
         on c.received_at >= p.period_start and c.received_at < p.period_end
     left join grids as u on u.grid_id = c.grid_id
-    left join street_districts as sd on sd.street = coalesce(u.street, c.street)
+    left join filtered_street_districts as sd on sd.street = coalesce(u.street, c.street)
 ),
 
 final as (

@@ -10,17 +10,6 @@ with periods as (
     select unnest($periods, recursive := true)
 ),
 
-street_districts as (
-    -- the hierarchy above the grid, by the rule of queries/unit_hierarchy.sql: a case's street is its grid's
-    -- (`u`) when the grid is known, else cases.street; its district is its grid's, else its street's
-    select
-        street,
-        max(district) as district
-    from grids
-    where street is not null
-    group by street
-),
-
 rated_cases as (
     -- the case each rating is about, found on the full key: a case id is unique only within its exporting
     -- system, so a rating belongs to its own system's case with that id, else to the only case carrying it; an
@@ -41,7 +30,7 @@ rated_cases as (
     inner join periods as p on e.rated_at >= p.period_start and e.rated_at < p.period_end
     inner join cases as c on c.case_id = e.case_id
     left join grids as u on u.grid_id = c.grid_id
-    left join street_districts as sd on sd.street = coalesce(u.street, c.street)
+    left join filtered_street_districts as sd on sd.street = coalesce(u.street, c.street)
     where $split_or_filtered and (
             c.source_system = e.source_system or not exists (
                 select 1 from cases as q

@@ -3,14 +3,7 @@
 --          model_record_duplicates.sql, which finds the duplicated (subject, event) pairs among them
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period)
 -- grain: one row per period_key × record entry naming a subject and an event
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-periods as (
+with periods as (
     select unnest($periods, recursive := true)
 ),
 
@@ -25,7 +18,7 @@ final as (
     from record_entries as r
     inner join periods as p
         on r.recorded_at >= p.period_start and r.recorded_at < p.period_end
-    left join workers_by_id as w
+    left join filtered_workers_by_id as w
         on w.worker_id = r.worker_id
             and (w.source_system = r.source_system or w.systems_with_id = 1)
     where r.subject_key is not null

@@ -3,14 +3,7 @@
 --          jianfu/metrics/view.py)
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period)
 -- grain: one row per period_key × worker-week
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-periods as (
+with periods as (
     select unnest($periods, recursive := true)
 ),
 
@@ -25,7 +18,7 @@ final as (
     from time_use as t
     inner join periods as p
         on t.week >= p.period_start and t.week < p.period_end
-    left join workers_by_id as w
+    left join filtered_workers_by_id as w
         on w.worker_id = t.worker_id
             and (w.source_system = t.source_system or w.systems_with_id = 1)
 )

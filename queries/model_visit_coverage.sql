@@ -4,14 +4,7 @@
 --          households)
 -- parameters: $periods (list of {period_key, period_start, period_end, as_of}, one per period)
 -- grain: one row per period_key × grid with households
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-periods as (
+with periods as (
     select unnest($periods, recursive := true)
 ),
 
@@ -23,7 +16,7 @@ visited as (
     from record_entries as r
     inner join periods as p
         on r.recorded_at >= p.period_start and r.recorded_at < p.period_end
-    inner join workers_by_id as w
+    inner join filtered_workers_by_id as w
         on w.worker_id = r.worker_id
             and (w.source_system = r.source_system or w.systems_with_id = 1)
     where r.subject_key is not null

@@ -2,14 +2,7 @@
 -- parameters: $start, $end_exclusive, $grids (list, empty = all; applied by filtered_grids, the grids base
 --             model)
 -- grain: one row per grid
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-grid_cases as (
+with grid_cases as (
     select grid_id, count(*) as cases
     from cases
     where received_at >= $start and received_at < $end_exclusive
@@ -20,7 +13,7 @@ grid_visits as (
     -- a worker's home visits count for the grid the worker serves
     select w.grid_id, sum(t.home_visits) as home_visits
     from time_use as t
-    inner join workers_by_id as w
+    inner join filtered_workers_by_id as w
         on w.worker_id = t.worker_id
             and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= $start and t.week < $end_exclusive

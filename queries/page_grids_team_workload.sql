@@ -4,14 +4,7 @@
 --             $case_streets (with $grids a street or district filter became: the streets whose cases without a
 --             grid it takes in, jianfu/metrics/units.py; empty = none)
 -- grain: one row per team
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-team_workers as (
+with team_workers as (
     select team, count(*) as workers
     from workers
     where role = 'social_worker'
@@ -51,7 +44,7 @@ team_time as (
         sum(t.hours_field) as hours_field,
         avg(t.home_visits) as visits_per_worker_week
     from time_use as t
-    inner join workers_by_id as w
+    inner join filtered_workers_by_id as w
         on w.worker_id = t.worker_id
             and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= $start and t.week < $end_exclusive

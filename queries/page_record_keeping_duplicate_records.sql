@@ -2,17 +2,10 @@
 --          another ledger also recorded in the window (duplicate records, as duplicate_records counts them)
 -- parameters: $start, $end_exclusive, $grids, $teams (lists, empty = all; through the recording worker)
 -- grain: one row per ledger
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-entries as (
+with entries as (
     select r.ledger_id, r.subject_key, r.event_key
     from record_entries as r
-    left join workers_by_id as w
+    left join filtered_workers_by_id as w
         on w.worker_id = r.worker_id
             and (w.source_system = r.source_system or w.systems_with_id = 1)
     where r.recorded_at >= $start and r.recorded_at < $end_exclusive

@@ -1,20 +1,13 @@
 -- purpose: workers' administrative vs field hours per month over the twelve months up to the window end
 -- parameters: $end_exclusive, $grids, $teams (lists, empty = all; through the worker's grid and team)
 -- grain: one row per month × activity (admin, field)
-with workers_by_id as (
-    -- a worker id is unique only within its exporting system: a row names its own system's worker with that
-    -- id, else the only worker carrying it; an id other systems share names no worker (jianfu/references.py)
-    select *, count(*) over (partition by worker_id) as systems_with_id
-    from workers
-),
-
-weeks as (
+with weeks as (
     select
         date_trunc('month', t.week)::date as month,
         t.hours_admin,
         t.hours_field
     from time_use as t
-    left join workers_by_id as w
+    left join filtered_workers_by_id as w
         on w.worker_id = t.worker_id
             and (w.source_system = t.source_system or w.systems_with_id = 1)
     where t.week >= date_trunc('month', $end_exclusive - interval 12 month)

@@ -5,16 +5,7 @@
 --          apply the same rule in their cohort (the `units` join), so a filter and this view agree
 -- parameters: none
 -- grain: one row per case (source_system, case_id)
-with street_districts as (
-    select
-        street,
-        max(district) as district
-    from grids
-    where street is not null
-    group by street
-),
-
-final as (
+with final as (
     select
         c.source_system,
         c.case_id,
@@ -24,7 +15,7 @@ final as (
         coalesce(g.district, sd.district) as district
     from cases as c
     left join grids as g on g.grid_id = c.grid_id
-    left join street_districts as sd on sd.street = coalesce(g.street, c.street)
+    left join filtered_street_districts as sd on sd.street = coalesce(g.street, c.street)
 )
 
 select * from final
