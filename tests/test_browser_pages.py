@@ -187,8 +187,11 @@ def test_the_first_visit_to_a_fresh_server_by_a_page_link_goes_through_the_route
     """Streamlit runs pages/<name>.py alone (no router, no login) for the first direct page link a new server
     process sees (routing.py); the page must come back through the router with its filters."""
     page = browser_page
-    page.goto(_url(fresh_server, "throughput", "team=governance"))
-    _settle(page, 12, True)
+    # grids-teams: a url path unlike its file's name (pages/grids_teams.py), which the old mode cannot find
+    page.goto(_url(fresh_server, "grids-teams", "team=governance"))
+    _settle(page, 4, True)
     assert page.locator(ERRORS).count() == 0
+    assert page.get_by_text("Page not found").count() == 0
     assert page.locator("[data-testid=stSidebarNav]").count() == 1
-    assert page.url.endswith("/throughput?team=governance")
+    assert page.url.endswith("/grids-teams?team=governance")
+    assert page.get_by_role("heading", name="网格与队伍").count() >= 1
