@@ -82,7 +82,8 @@ def funnel_points(by_group: pd.DataFrame, labels: dict | None = None, bounds: tu
     """The engine's `compute_by` frame in the shape `charts.funnel_plot` draws: one point per group with enough
     observations to be shown, its label, and the limits around the overall value, kept within `bounds` (a share
     cannot go below 0 or above 1, whatever the normal approximation says at small n)."""
-    shown = by_group[~by_group["suppressed"].astype(bool) & by_group["value"].notna()]
+    # records that no unit holds (a 12345 order naming no grid) are not a unit to compare
+    shown = by_group[~by_group["suppressed"].astype(bool) & by_group["value"].notna() & by_group["group"].notna()]
     points = shown.assign(
         label=shown["group"].map(lambda g: (labels or {}).get(g, g)).astype(str), centre=shown["funnel_centre"]
     )

@@ -69,15 +69,16 @@ def test_the_stage_funnel_uses_the_engines_counts():
 def test_funnel_points_drop_hidden_groups_and_clip_limits():
     by = pd.DataFrame(
         {
-            "group": ["g1", "g2", "g3"],
-            "value": [0.9, None, 1.0],
-            "n": [40, 5, 12],
-            "suppressed": [False, True, False],
-            "funnel_centre": [0.95] * 3,
-            "lo95": [0.88, 0.7, 0.82],
-            "hi95": [1.02, 1.2, 1.08],
-            "lo998": [0.85, 0.6, -0.1],
-            "hi998": [1.05, 1.3, 1.2],
+            # None: the 12345 orders that name no grid, not a grid to compare (drawn as "nan" before)
+            "group": ["g1", "g2", "g3", None],
+            "value": [0.9, None, 1.0, 0.94],
+            "n": [40, 5, 12, 320],
+            "suppressed": [False, True, False, False],
+            "funnel_centre": [0.95] * 4,
+            "lo95": [0.88, 0.7, 0.82, 0.93],
+            "hi95": [1.02, 1.2, 1.08, 0.97],
+            "lo998": [0.85, 0.6, -0.1, 0.92],
+            "hi998": [1.05, 1.3, 1.2, 0.98],
         }
     )
     points = funnel_points(by, {"g1": "一网格"}, bounds=(0, 1))
